@@ -1,0 +1,46 @@
+import { EXIT_CODES, SonorityError } from '../core/errors.ts';
+import type { CliIo } from './io.ts';
+import { SCAN_USAGE, scanCommand } from './scan-command.ts';
+import { statusCommand } from './status-command.ts';
+import { failuresCommand } from './failures-command.ts';
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  scan: scanCommand,
+  status: statusCommand,
+  failures: failuresCommand,
+};
+
+const USAGE = `Sonority — genre tagging for your music library
+
+usage:
+  ${SCAN_USAGE}
+  sonority status   [--db FILE] [--json]
+  sonority failures [--db FILE] [--json]
+
+The library database is --db, else $SONORITY_DB, else the per-user data folder.
+Exit codes: 0 all good · 1 finished with failures · 2 could not run · 130 stopped.
+`;
+
+/** Runs one CLI invocation and returns its exit code; every error ends as a readable message. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(USAGE);
+    return name ? EXIT_CODES.ok : EXIT_CODES.couldNotRun;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`sonority: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT_CODES.couldNotRun;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    const known = error instanceof SonorityError;
+    const argError = (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    const message = known || argError ? (error as Error).message : `unexpected error: ${(error as Error).stack ?? String(error)}`;
+    if (rest.includes('--json')) io.stdout.write(`${JSON.stringify({ type: 'error', code: known ? error.code : 'unexpected', message })}\n`);
+    io.stderr.write(`sonority: ${message}\n`);
+    return EXIT_CODES.couldNotRun;
+  }
+}

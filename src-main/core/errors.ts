@@ -1,0 +1,46 @@
+/**
+ * Errors people can act on. `code` is stable (tests, JSON output, the failures
+ * table); `message` is written for a person and names the file or setting.
+ */
+export class SonorityError extends Error {
+  readonly code: string;
+
+  /** Creates an error with a stable machine `code` and a human `message`. */
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SonorityError';
+    this.code = code;
+  }
+}
+
+/** Process exit codes shared by every command. */
+export const EXIT_CODES = {
+  ok: 0,
+  finishedWithFailures: 1,
+  couldNotRun: 2,
+  interrupted: 130,
+} as const;
+
+const FILE_ERRNO_MESSAGES: Record<string, [code: string, message: string]> = {
+  ENOENT: ['vanished', 'the file disappeared during the scan'],
+  EACCES: ['permission-denied', 'permission denied: Sonority may not read this file'],
+  EPERM: ['permission-denied', 'permission denied: Sonority may not read this file'],
+  ELOOP: ['symlink-loop', 'symlink loop: the link resolves back to itself'],
+  EIO: ['io-error', 'I/O error while reading the file (failing disk or disconnected drive?)'],
+  EISDIR: ['not-a-file', 'expected a file but found a folder'],
+  ENAMETOOLONG: ['name-too-long', 'the path is too long for this system'],
+};
+
+/**
+ * Turns any error thrown while handling one file into a `{code, message}` pair
+ * for the failures table: our own errors keep their code, Node's errno errors
+ * get a specific sentence, anything else keeps its message.
+ */
+export function describeFileError(error: unknown): { code: string; message: string } {
+  if (error instanceof SonorityError) return { code: error.code, message: error.message };
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const known = errno ? FILE_ERRNO_MESSAGES[errno] : undefined;
+  if (known) return { code: known[0], message: known[1] };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'unexpected', message: `unexpected error: ${message}` };
+}

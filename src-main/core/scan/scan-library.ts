@@ -1,0 +1,141 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describeFileError, SonorityError } from '../errors.ts';
+import { runPipeline, type Stage } from '../pipeline/runner.ts';
+import { WorkerPool } from '../pipeline/worker-pool.ts';
+import type { Db } from '../db/open-database.ts';
+import { createTracksStore } from '../db/tracks-store.ts';
+import { createFailuresStore } from '../db/failures-store.ts';
+import { createScansStore } from '../db/scans-store.ts';
+import { FEATURE_SET_VERSION, type AnalyseRequest, type TrackAnalysis } from '../analysis/analyse-file.ts';
+import { walkFolder, type FoundFile } from './walk.ts';
+import { ProgressTracker, type Outcome, type ScanProgress } from './progress.ts';
+import { assertUnchangedSinceWalk, attachTags, storeAnalysed, triage, type Candidate, type StageContext } from './scan-stages.ts';
+
+export type ScanEvent =
+  | { type: 'started'; scanId: number; root: string; workers: number }
+  | { type: 'found'; path: string }
+  | { type: 'failure'; path: string; stage: string; code: string; message: string }
+  | { type: 'progress'; progress: ScanProgress };
+
+export interface ScanOptions {
+  root: string;
+  db: Db;
+  ffmpegPath?: string;
+  /** Worker threads for decoding and DSP (default: the number of cores). */
+  workers?: number;
+  /** Retry files whose earlier failure would otherwise be kept as is. */
+  retryFailed?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: ScanEvent) => void;
+}
+
+export interface ScanSummary {
+  scanId: number;
+  root: string;
+  status: 'completed' | 'cancelled';
+  found: number;
+  analysed: number;
+  skipped: number;
+  moved: number;
+  failed: number;
+  gone: number;
+  ignored: number;
+  seconds: number;
+}
+
+const ANALYSIS_WORKER = new URL('../analysis/analysis-worker.ts', import.meta.url);
+
+/** Resolves the folder to scan, with a specific error when it is missing or not a folder. */
+async function resolveRoot(root: string): Promise<string> {
+  const resolved = path.resolve(root);
+  const stat = await fs.stat(resolved).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new SonorityError('folder-missing', `the folder ${resolved} does not exist`);
+    throw new SonorityError('folder-unreadable', `cannot open the folder ${resolved}: ${describeFileError(error).message}`);
+  });
+  if (!stat.isDirectory()) throw new SonorityError('not-a-folder', `${resolved} is a file, not a folder; give the folder that holds your music`);
+  return fs.realpath(resolved);
+}
+
+/**
+ * Scans a music folder into the library: walks it, skips what is unchanged,
+ * reads tags, decodes and analyses in worker threads, and stores each file in
+ * its own transaction, so a killed scan loses at most the files in flight and
+ * the next scan resumes. Per-file problems are recorded as failures; only
+ * problems with the folder or the database throw.
+ */
+export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
+  const root = await resolveRoot(options.root);
+  const emit = options.onEvent ?? (() => {});
+  const tracks = createTracksStore(options.db, FEATURE_SET_VERSION);
+  const failures = createFailuresStore(options.db);
+  const scans = createScansStore(options.db);
+  const scanId = scans.start(root);
+  const progress = new ProgressTracker();
+  const settle = (_file: FoundFile, outcome: Outcome) => {
+    progress.record(outcome);
+    emit({ type: 'progress', progress: progress.snapshot() });
+  };
+  const context: StageContext = { scanId, tracks, failures, retryFailed: options.retryFailed ?? false, settle };
+  const recordFailure = (file: { path: string; size?: number; mtimeMs?: number }, stage: string, error: unknown) => {
+    const { code, message } = describeFileError(error);
+    failures.record({ path: file.path, stage, code, message, size: file.size ?? null, mtimeMs: file.mtimeMs ?? null }, scanId);
+    tracks.markFailed(file.path, scanId);
+    emit({ type: 'failure', path: file.path, stage, code, message });
+    progress.record('failed');
+    emit({ type: 'progress', progress: progress.snapshot() });
+  };
+
+  const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
+  emit({ type: 'started', scanId, root, workers: pool.size });
+  const stages: Stage[] = [
+    { name: 'triage', concurrency: 4, run: (file: FoundFile) => triage(file, context) },
+    { name: 'tags', concurrency: 2, run: (candidate: Candidate) => attachTags(candidate) },
+    {
+      name: 'analyse',
+      concurrency: pool.size,
+      run: async (candidate: Candidate, signal) => {
+        const request = { path: candidate.path, declaredDurationSec: candidate.tags?.durationSec ?? null, ffmpegPath: options.ffmpegPath };
+        const analysis = await pool.run(request, { signal });
+        await assertUnchangedSinceWalk(candidate);
+        return { ...candidate, analysis };
+      },
+    },
+    { name: 'store', run: (candidate: Candidate) => storeAnalysed(candidate, context) },
+  ];
+
+  async function* walkAndCount(): AsyncGenerator<FoundFile> {
+    for await (const entry of walkFolder(root)) {
+      progress.walked++;
+      if (entry.kind === 'problem') recordFailure(entry, 'walk', new SonorityError(entry.code, entry.message));
+      else {
+        emit({ type: 'found', path: entry.path });
+        yield entry;
+      }
+    }
+    progress.walking = false;
+  }
+
+  const signal = options.signal ?? new AbortController().signal;
+  try {
+    await runPipeline(walkAndCount(), stages, {
+      signal,
+      buffer: pool.size * 2,
+      sourceBuffer: 10_000,
+      onError: (stage, item, error) => {
+        if (!signal.aborted) recordFailure(item as FoundFile, stage, error);
+      },
+    });
+  } finally {
+    await pool.close();
+  }
+  const status = signal.aborted ? 'cancelled' : 'completed';
+  const gone = status === 'completed' ? tracks.markGoneUnder(root, scanId) : 0;
+  if (status === 'completed') failures.clearUnseenUnder(root, scanId);
+  const final = progress.snapshot();
+  const { analysed, skipped, moved, failed, ignored } = final;
+  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, seconds: final.elapsedSec };
+  scans.finish(scanId, status, summary);
+  return summary;
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** The audio containers Sonority recognises by their content. */
+export type AudioContainer = 'mp3' | 'aac-adts' | 'flac' | 'ogg-vorbis' | 'ogg-opus' | 'ogg-flac' | 'mp4' | 'wav' | 'aiff';
+
+export type SniffResult = { audio: true; container: AudioContainer } | { audio: false; code: string; reason: string };
+
+/** File extensions people use for audio; a file with one of these that is not audio is a failure. */
+export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set(['.mp3', '.mp2', '.aac', '.flac', '.ogg', '.oga', '.opus', '.m4a', '.m4b', '.mp4', '.alac', '.wav', '.wave', '.aif', '.aiff', '.aifc']);
+
+/** Whether the name says audio (case-insensitive extension check). */
+export function hasAudioExtension(filePath: string): boolean {
+  return AUDIO_EXTENSIONS.has(path.extname(filePath).toLowerCase());
+}
+
+const ascii = (buf: Buffer, start: number, end: number) => buf.toString('latin1', start, end);
+
+const MPEG_BITRATE_INDEX_BAD = 0x0f;
+
+/** A plausible MPEG audio frame header (layer I-III, or ADTS AAC when layer bits are 00). */
+function frameHeaderAt(buf: Buffer, i: number): 'mpeg' | 'adts' | undefined {
+  if (buf[i] !== 0xff || ((buf[i + 1] ?? 0) & 0xe0) !== 0xe0) return undefined;
+  const b1 = buf[i + 1]!;
+  const b2 = buf[i + 2] ?? 0;
+  if ((b1 & 0xf6) === 0xf0) return ((b2 >> 2) & 0x0f) < 13 ? 'adts' : undefined;
+  const version = (b1 >> 3) & 0x03;
+  const layer = (b1 >> 1) & 0x03;
+  const bitrate = (b2 >> 4) & 0x0f;
+  const rate = (b2 >> 2) & 0x03;
+  if (version === 1 || layer === 0 || bitrate === MPEG_BITRATE_INDEX_BAD || bitrate === 0 || rate === 3) return undefined;
+  return 'mpeg';
+}
+
+/** Finds two consecutive MPEG/ADTS frame syncs in `buf` (one sync alone is too weak a signal). */
+function findFrameStream(buf: Buffer): 'mpeg' | 'adts' | undefined {
+  for (let i = 0; i + 4 < buf.length; i++) {
+    const kind = frameHeaderAt(buf, i);
+    if (!kind) continue;
+    const windowEnd = Math.min(buf.length - 4, i + 2 * 1441 + 8);
+    for (let j = i + 24; j < windowEnd; j++) if (frameHeaderAt(buf, j) === kind) return kind;
+  }
+  return undefined;
+}
+
+function looksLikeText(buf: Buffer): boolean {
+  const sample = buf.subarray(0, 1024);
+  let printable = 0;
+  for (const byte of sample) if (byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte !== 127)) printable++;
+  return sample.length > 0 && !sample.includes(0) && printable / sample.length > 0.95;
+}
+
+function sniffOgg(head: Buffer): SniffResult {
+  const segments = head[26] ?? 0;
+  const packet = ascii(head, 27 + segments, 27 + segments + 8);
+  if (packet.startsWith('\x01vorbis')) return { audio: true, container: 'ogg-vorbis' };
+  if (packet.startsWith('OpusHead')) return { audio: true, container: 'ogg-opus' };
+  if (packet.startsWith('\x7fFLAC')) return { audio: true, container: 'ogg-flac' };
+  return { audio: false, code: 'unsupported-codec', reason: 'Ogg file with a codec Sonority does not decode (not Vorbis, Opus or FLAC)' };
+}
+
+/**
+ * Identifies an audio container from the first bytes of a file (`head`, at
+ * least 4 KiB when the file is that long) and, after an ID3v2 tag, the bytes
+ * that follow it (`afterId3`). Pure: no I/O.
+ */
+export function sniffAudio(head: Buffer, afterId3?: Buffer): SniffResult {
+  if (head.length === 0) return { audio: false, code: 'empty-file', reason: 'empty file (0 bytes)' };
+  const magic = ascii(head, 0, 4);
+  if (magic === 'ID3') {
+    if (afterId3 && ascii(afterId3, 0, 4) === 'fLaC') return { audio: true, container: 'flac' };
+    if (afterId3 && findFrameStream(afterId3) === 'adts') return { audio: true, container: 'aac-adts' };
+    return { audio: true, container: 'mp3' };
+  }
+  if (magic === 'fLaC') return { audio: true, container: 'flac' };
+  if (magic === 'OggS') return sniffOgg(head);
+  if (ascii(head, 4, 8) === 'ftyp') return { audio: true, container: 'mp4' };
+  if (magic === 'RIFF' && ascii(head, 8, 12) === 'WAVE') return { audio: true, container: 'wav' };
+  if (magic === 'FORM' && ['AIFF', 'AIFC'].includes(ascii(head, 8, 12))) return { audio: true, container: 'aiff' };
+  const frames = findFrameStream(head);
+  if (frames === 'mpeg') return { audio: true, container: 'mp3' };
+  if (frames === 'adts') return { audio: true, container: 'aac-adts' };
+  if (looksLikeText(head)) return { audio: false, code: 'not-audio', reason: 'not audio: the file contains text' };
+  const hex = [...head.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return { audio: false, code: 'not-audio', reason: `not a recognised audio format (the file starts with bytes ${hex})` };
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Reads the start of a file (and what follows an ID3v2 tag) and identifies its container. */
+export async function sniffFile(filePath: string): Promise<SniffResult> {
+  const handle = await fs.open(filePath, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    const bytes = head.subarray(0, bytesRead);
+    if (bytesRead >= 10 && ascii(bytes, 0, 3) === 'ID3') {
+      const tagSize = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+      const after = Buffer.alloc(4096);
+      const read = await handle.read(after, 0, after.length, 10 + tagSize + ((bytes[5]! & 0x10) ? 10 : 0));
+      return sniffAudio(bytes, after.subarray(0, read.bytesRead));
+    }
+    return sniffAudio(bytes);
+  } finally {
+    await handle.close();
+  }
+}
