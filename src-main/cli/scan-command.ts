@@ -13,7 +13,7 @@ const JSON_PROGRESS_INTERVAL_MS = 250;
 function createReporter(io: CliIo, json: boolean) {
   const bar = !json && io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
   const failures: Array<{ path: string; message: string }> = [];
-  let lastJsonProgress = 0;
+  let lastJsonProgress = Number.NEGATIVE_INFINITY;
   return {
     failures,
     onEvent(event: ScanEvent): void {

@@ -33,12 +33,13 @@ const FILE_ERRNO_MESSAGES: Record<string, [code: string, message: string]> = {
 
 /**
  * Turns any error thrown while handling one file into a `{code, message}` pair
- * for the failures table: our own errors keep their code, Node's errno errors
+ * for the failures table: our own errors (also from workers) keep their code, Node's errno errors
  * get a specific sentence, anything else keeps its message.
  */
 export function describeFileError(error: unknown): { code: string; message: string } {
-  if (error instanceof SonorityError) return { code: error.code, message: error.message };
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const { name, code: errno, message: text } = (error ?? {}) as { name?: string; code?: string; message?: string };
+  // A SonorityError thrown in a worker thread arrives as a plain error with the same name and code.
+  if (error instanceof SonorityError || (name === 'SonorityError' && errno && text)) return { code: errno!, message: text! };
   const known = errno ? FILE_ERRNO_MESSAGES[errno] : undefined;
   if (known) return { code: known[0], message: known[1] };
   const message = error instanceof Error ? error.message : String(error);

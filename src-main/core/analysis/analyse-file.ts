@@ -1,6 +1,6 @@
 import { SonorityError } from '../errors.ts';
-import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
-import { measureLevel } from './level.ts';
+import { DECODE_SAMPLE_RATE, decodeBlocks } from '../decode/decoder.ts';
+import { createLevelMeter } from './level.ts';
 
 /**
  * Version of what the analysis stage stores. Bump it whenever the stored
@@ -37,14 +37,22 @@ export function checkNotTruncated(decodedSec: number, declaredSec: number | null
   }
 }
 
+/** Samples per decoded block: 30 s, the analysis window, so memory stays flat for any track length. */
+const BLOCK_SAMPLES = 30 * DECODE_SAMPLE_RATE;
+
 /**
- * The analysis slot of the engine: decodes a track and measures it. Runs in a
- * worker thread. The descriptor extractor replaces the measurements here.
+ * The analysis slot of the engine: streams a track's decoded audio and
+ * measures it. Runs in a worker thread. The descriptor extractor replaces the
+ * measurements here.
  */
 export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal): Promise<TrackAnalysis> {
-  const samples = await decodeAudio(request.path, { ffmpegPath: request.ffmpegPath, signal });
-  const durationSec = samples.length / DECODE_SAMPLE_RATE;
+  const level = createLevelMeter();
+  let sampleCount = 0;
+  for await (const block of decodeBlocks(request.path, BLOCK_SAMPLES, { ffmpegPath: request.ffmpegPath, signal })) {
+    level.add(block);
+    sampleCount += block.length;
+  }
+  const durationSec = sampleCount / DECODE_SAMPLE_RATE;
   checkNotTruncated(durationSec, request.declaredDurationSec);
-  const { rms, peak } = measureLevel(samples);
-  return { featureSet: FEATURE_SET_VERSION, sampleRate: DECODE_SAMPLE_RATE, sampleCount: samples.length, durationSec, rms, peak };
+  return { featureSet: FEATURE_SET_VERSION, sampleRate: DECODE_SAMPLE_RATE, sampleCount, durationSec, ...level.result() };
 }

@@ -4,15 +4,24 @@ export interface Level {
   peak: number;
 }
 
-/** Measures RMS and peak of `samples` (0 for an empty signal). */
-export function measureLevel(samples: Float32Array): Level {
+/**
+ * Measures RMS and peak over a signal that arrives in blocks: call `add` for
+ * each block, then `result` (0 and 0 for an empty signal).
+ */
+export function createLevelMeter(): { add(block: Float32Array): void; result(): Level } {
   let sumSquares = 0;
+  let count = 0;
   let peak = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const value = samples[i]!;
-    sumSquares += value * value;
-    const magnitude = Math.abs(value);
-    if (magnitude > peak) peak = magnitude;
-  }
-  return { rms: samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0, peak };
+  return {
+    add(block) {
+      for (let i = 0; i < block.length; i++) {
+        const value = block[i]!;
+        sumSquares += value * value;
+        const magnitude = Math.abs(value);
+        if (magnitude > peak) peak = magnitude;
+      }
+      count += block.length;
+    },
+    result: () => ({ rms: count > 0 ? Math.sqrt(sumSquares / count) : 0, peak }),
+  };
 }

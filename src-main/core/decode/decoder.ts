@@ -43,49 +43,79 @@ function decodeFailure(stderr: string, exitCode: number | null): SonorityError {
   return new SonorityError('decode-failed', `decoding failed: ${last}`);
 }
 
-/** Copies the collected stdout chunks into one aligned Float32Array. */
-function toSamples(chunks: Buffer[], byteLength: number): Float32Array {
-  const usable = byteLength - (byteLength % 4);
-  const samples = new Float32Array(usable / 4);
-  const bytes = new Uint8Array(samples.buffer);
-  let offset = 0;
-  for (const chunk of chunks) {
-    const take = Math.min(chunk.length, usable - offset);
-    bytes.set(chunk.subarray(0, take), offset);
-    offset += take;
+/** Re-chunks a byte stream into Float32Array blocks of `blockSamples` samples (the last may be shorter). */
+async function* floatBlocks(bytes: AsyncIterable<Buffer>, blockSamples: number): AsyncGenerator<Float32Array> {
+  let block = new Float32Array(blockSamples);
+  let view = new Uint8Array(block.buffer);
+  let filled = 0;
+  for await (const chunk of bytes) {
+    for (let offset = 0; offset < chunk.length; ) {
+      const take = Math.min(chunk.length - offset, view.length - filled);
+      view.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === view.length) {
+        yield block;
+        block = new Float32Array(blockSamples);
+        view = new Uint8Array(block.buffer);
+        filled = 0;
+      }
+    }
   }
-  return samples;
+  if (filled >= 4) yield block.slice(0, Math.floor(filled / 4));
 }
 
 /**
- * Decodes a file (or a window of it) to mono Float32 PCM at 22050 Hz.
- * Throws a `SonorityError` saying why when ffmpeg cannot decode it or yields
- * no samples; `ffmpeg-missing` when the binary cannot be started.
+ * Streams a file (or a window of it) as mono Float32 PCM at 22050 Hz, in
+ * blocks of `blockSamples`, so any length decodes in constant memory; ffmpeg
+ * waits while the consumer is busy. Throws a `SonorityError` saying why when
+ * ffmpeg cannot decode it or yields no samples, `ffmpeg-missing` when the
+ * binary cannot be started.
  */
-export function decodeAudio(filePath: string, options: DecodeOptions = {}): Promise<Float32Array> {
+export async function* decodeBlocks(filePath: string, blockSamples: number, options: DecodeOptions = {}): AsyncGenerator<Float32Array> {
   const binary = resolveFfmpegPath(options.ffmpegPath);
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ffmpegArguments(filePath, options), { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
-    const chunks: Buffer[] = [];
-    let byteLength = 0;
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      byteLength += chunk.length;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < 16_384) stderr += chunk.toString('utf8');
-    });
+  // Own process group (POSIX): a terminal Ctrl-C reaches Sonority, which stops ffmpeg itself.
+  const child = spawn(binary, ffmpegArguments(filePath, options), { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, detached: process.platform !== 'win32' });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.name === 'AbortError') reject(options.signal?.reason ?? error);
       else if (error.code === 'ENOENT' || error.code === 'EACCES') reject(new SonorityError('ffmpeg-missing', `cannot run ffmpeg at ${binary} (${error.code}); reinstall, or point SONORITY_FFMPEG at a working ffmpeg`));
       else reject(error);
     });
-    child.on('close', (exitCode) => {
-      if (options.signal?.aborted) return;
-      if (exitCode !== 0) return reject(decodeFailure(stderr, exitCode));
-      if (byteLength < 4) return reject(new SonorityError('no-audio', 'the file decodes to no audio at all (empty or cut off before the first frame)'));
-      resolve(toSamples(chunks, byteLength));
-    });
+    child.on('close', resolve);
   });
+  exited.catch(() => {});
+  let samples = 0;
+  try {
+    for await (const block of floatBlocks(child.stdout, blockSamples)) {
+      samples += block.length;
+      yield block;
+    }
+    const exitCode = await exited;
+    if (exitCode !== 0) throw decodeFailure(stderr, exitCode);
+    if (samples === 0) throw new SonorityError('no-audio', 'the file decodes to no audio at all (empty or cut off before the first frame)');
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+/** Decodes a whole file (or a window) into one Float32Array; see `decodeBlocks`. */
+export async function decodeAudio(filePath: string, options: DecodeOptions = {}): Promise<Float32Array> {
+  const blocks: Float32Array[] = [];
+  let length = 0;
+  for await (const block of decodeBlocks(filePath, 1 << 18, options)) {
+    blocks.push(block);
+    length += block.length;
+  }
+  const samples = new Float32Array(length);
+  let offset = 0;
+  for (const block of blocks) {
+    samples.set(block, offset);
+    offset += block.length;
+  }
+  return samples;
 }

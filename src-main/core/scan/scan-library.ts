@@ -87,6 +87,10 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
     emit({ type: 'progress', progress: progress.snapshot() });
   };
 
+  // A problem that makes every file fail (no working ffmpeg) stops the scan instead.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let fatal: unknown;
   const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
   emit({ type: 'started', scanId, root, workers: pool.size });
   const stages: Stage[] = [
@@ -97,7 +101,13 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
       concurrency: pool.size,
       run: async (candidate: Candidate, signal) => {
         const request = { path: candidate.path, declaredDurationSec: candidate.tags?.durationSec ?? null, ffmpegPath: options.ffmpegPath };
-        const analysis = await pool.run(request, { signal });
+        const analysis = await pool.run(request, { signal }).catch((error: { code?: string }) => {
+          if (error.code === 'ffmpeg-missing') {
+            fatal ??= error;
+            stop.abort(error);
+          }
+          throw error;
+        });
         await assertUnchangedSinceWalk(candidate);
         return { ...candidate, analysis };
       },
@@ -117,7 +127,6 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
     progress.walking = false;
   }
 
-  const signal = options.signal ?? new AbortController().signal;
   try {
     await runPipeline(walkAndCount(), stages, {
       signal,
@@ -137,5 +146,6 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   const { analysed, skipped, moved, failed, ignored } = final;
   const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, seconds: final.elapsedSec };
   scans.finish(scanId, status, summary);
+  if (fatal) throw new SonorityError('ffmpeg-missing', (fatal as Error).message);
   return summary;
 }

@@ -45,7 +45,7 @@ export async function readTags(filePath: string): Promise<TrackTags> {
   }
   const { common, format } = metadata;
   return {
-    artist: common.artist ?? common.artists?.join('; ') ?? null,
+    artist: common.artists && common.artists.length > 1 ? common.artists.join('; ') : (common.artist ?? null),
     albumArtist: common.albumartist ?? null,
     album: common.album ?? null,
     title: common.title ?? null,
