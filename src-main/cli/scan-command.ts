@@ -25,7 +25,7 @@ function createReporter(io: CliIo, json: boolean) {
         if (event.type === 'progress') lastJsonProgress = now;
         writeJsonLine(io, event.type === 'progress' ? { type: 'progress', ...event.progress } : event);
       } else if (event.type === 'progress') bar?.update(event.progress);
-      else if (event.type === 'started') io.stderr.write(`Scanning ${event.root} with ${event.workers} worker threads…\n`);
+      else if (event.type === 'started') io.stderr.write(`Scanning ${event.root} with ${event.workers} worker thread${event.workers === 1 ? '' : 's'}…\n`);
     },
     finish: () => bar?.finish(),
     log: (line: string) => (bar ? bar.log(line) : io.stderr.write(`${line}\n`)),
