@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashFile, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
 
-const TRACKS = 40;
+const TRACKS = 16;
 
 /** Checks that the database is internally consistent after a kill. */
 function checkConsistent(file: string): { analysed: number; lastScanStatus: string } {
@@ -42,7 +42,7 @@ describe('interrupted scans', () => {
   beforeAll(async () => {
     const files = [];
     for (let i = 0; i < TRACKS; i += 8) {
-      files.push(...(await Promise.all(Array.from({ length: 8 }, (_, j) => makeTone(path.join(root, `album ${Math.floor((i + j) / 10)}`, `track ${i + j}.flac`), 'flac', { seconds: 45, frequency: 200 + 10 * (i + j) })))));
+      files.push(...(await Promise.all(Array.from({ length: 8 }, (_, j) => makeTone(path.join(root, `album ${Math.floor((i + j) / 5)}`, `track ${i + j}.flac`), 'flac', { seconds: 8, frequency: 200 + 10 * (i + j) })))));
     }
     hashes = new Map(files.map((f) => [f, hashFile(f)]));
   });

@@ -24,6 +24,9 @@ export interface AnalysedFile {
   analysis: TrackAnalysis;
 }
 
+/** The bytes of a typed array (little-endian on every platform Sonority ships for). */
+const blob = (array: Float32Array | Int32Array): Buffer => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
 /** Track persistence for the scan: lookups by path and content, saving, relocating, marking gone. */
 export function createTracksStore(db: Db, featureSet: string) {
   const selectColumns = `SELECT t.id, t.path, t.size, t.mtime_ms AS mtimeMs, t.status,
@@ -45,6 +48,8 @@ export function createTracksStore(db: Db, featureSet: string) {
   const addGenre = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
   const saveAnalysis = db.prepare(`INSERT OR REPLACE INTO analyses (track_id, feature_set, analysed_at, sample_rate, sample_count, duration_sec, rms, peak)
     VALUES (@trackId, @featureSet, @now, @sampleRate, @sampleCount, @durationSec, @rms, @peak)`);
+  const saveDescriptors = db.prepare(`INSERT OR REPLACE INTO descriptors (track_id, feature_set, window_starts, windows, frame_starts, frames, tempo)
+    VALUES (@trackId, @featureSet, @windowStarts, @windows, @frameStarts, @frames, @tempo)`);
   const markGone = db.prepare(`UPDATE tracks SET status = 'gone', updated_at = @now
     WHERE path > @from AND path < @to AND status <> 'gone' AND (last_seen_scan IS NULL OR last_seen_scan <> @scanId)`);
 
@@ -69,7 +74,17 @@ export function createTracksStore(db: Db, featureSet: string) {
       const { id } = upsert.get({ ...file, ...file.tags, scanId, now }) as { id: number };
       clearGenres.run(id);
       file.tags.genres.forEach((genre, position) => addGenre.run(id, position, genre));
-      saveAnalysis.run({ trackId: id, ...file.analysis, now });
+      const { analysis } = file;
+      saveAnalysis.run({ trackId: id, ...analysis, now });
+      saveDescriptors.run({
+        trackId: id,
+        featureSet: analysis.featureSet,
+        windowStarts: blob(analysis.windows.starts),
+        windows: blob(analysis.windows.values),
+        frameStarts: blob(analysis.frames.starts),
+        frames: blob(analysis.frames.values),
+        tempo: analysis.tempo,
+      });
       return id;
     }),
     /** Marks every track under `root` not seen by this (completed) scan as gone; returns how many. */
