@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderProgressLine } from '../src-main/cli/progress-bar.ts';
 import { formatDuration } from '../src-main/cli/format.ts';
 import { SHARED_DATA, convertReal, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
+import { readFeatureTable } from './helpers/gtzan.ts';
+import { DESCRIPTOR_NAMES } from '../src-main/core/features/descriptors.ts';
 
 describe('sonority CLI', () => {
   const library = tempDir();
@@ -72,5 +74,32 @@ describe('a broken ffmpeg', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot run ffmpeg at /nonexistent/ffmpeg (ENOENT)');
     expect((await runCli(['failures', '--db', path.join(tempDir(), 'x.db')])).stdout).toBe('No failures.\n');
+  });
+});
+
+describe('sonority features', () => {
+  const clip = path.join(SHARED_DATA, 'gtzan', 'clips', 'disco.00000.wav');
+
+  it('prints the window and its ten 3-second frames as CSV with the GTZAN column names', async () => {
+    const result = await runCli(['features', clip]);
+    expect(result.code).toBe(0);
+    const [header, ...rows] = result.stdout.trim().split('\n');
+    expect(header).toBe(`kind,index,start_sec,length,${DESCRIPTOR_NAMES.join(',')}`);
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).toEqual(['window,0,0.000,664180', ...Array.from({ length: 10 }, (_, d) => `frame,${d},${(d * 66150 / 22050).toFixed(3)},66149`)]);
+  });
+
+  it('gives the table row of a GTZAN clip as its window in --json', async () => {
+    const [out] = jsonLines((await runCli(['features', clip, '--json'])).stdout);
+    const row = readFeatureTable('features_30_sec.trainval.csv').find((r) => r.filename === 'disco.00000.wav')!;
+    expect(out!.windows).toHaveLength(1);
+    expect(out!.windows[0].descriptors.tempo).toBe(Math.fround(row.tempo!));
+    expect(out!.windows[0].descriptors.mfcc1_mean / row.mfcc1_mean!).toBeCloseTo(1, 5);
+    expect(out!.frames).toHaveLength(10);
+  });
+
+  it('says why a file cannot be analysed', async () => {
+    const result = await runCli(['features', path.join(SHARED_DATA, 'no-such.wav')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no such file');
   });
 });

@@ -3,11 +3,13 @@ import type { CliIo } from './io.ts';
 import { SCAN_USAGE, scanCommand } from './scan-command.ts';
 import { statusCommand } from './status-command.ts';
 import { failuresCommand } from './failures-command.ts';
+import { featuresCommand } from './features-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
   status: statusCommand,
   failures: failuresCommand,
+  features: featuresCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -16,6 +18,7 @@ usage:
   ${SCAN_USAGE}
   sonority status   [--db FILE] [--json]
   sonority failures [--db FILE] [--json]
+  sonority features <file> [--json] [--ffmpeg PATH]   descriptors of each analysed window and 3-second frame
 
 The library database is --db, else $SONORITY_DB, else the per-user data folder.
 Exit codes: 0 all good · 1 finished with failures · 2 could not run · 130 stopped.

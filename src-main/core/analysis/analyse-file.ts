@@ -1,7 +1,7 @@
 import { SonorityError } from '../errors.ts';
 import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts';
-import { MAX_WINDOWS, MIN_SAMPLES, WINDOW_SAMPLES, planFrames, planWindows, type SampleRange } from '../features/track-windows.ts';
+import { MIN_SAMPLES, planFrames, planWindows } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
 
 /**
@@ -11,9 +11,10 @@ import { createLevelMeter } from './level.ts';
  */
 export const FEATURE_SET_VERSION = 'gtzan57-v1';
 
-/** Rows of 57 descriptors (GTZAN column order) with the start sample of each row. */
+/** Rows of 57 descriptors (GTZAN column order) with the start and length in samples of each row. */
 export interface DescriptorMatrix {
   starts: Int32Array;
+  lengths: Int32Array;
   values: Float32Array;
 }
 
@@ -51,20 +52,49 @@ export function checkNotTruncated(decodedSec: number, declaredSec: number | null
   }
 }
 
-/** Decodes one planned window; a lone window is the whole file, decoded without seeking. */
-async function decodeWindow(request: AnalyseRequest, range: SampleRange, whole: boolean, signal?: AbortSignal): Promise<Float32Array> {
-  const options = { ffmpegPath: request.ffmpegPath, signal };
-  if (whole) return decodeAudio(request.path, options);
-  return decodeAudio(request.path, { ...options, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE }).catch((error) => {
-    if ((error as SonorityError).code === 'no-audio' && range.start > 0) return new Float32Array(0);
-    throw error;
-  });
+/** Tracks up to this long are decoded whole (≤ 53 MB of samples) and windowed on their real length; longer ones are read window by window. */
+const WHOLE_DECODE_LIMIT_SEC = 600;
+
+function tooShort(samples: number): SonorityError {
+  return new SonorityError('too-short', `too short to analyse: ${(samples / DECODE_SAMPLE_RATE).toFixed(3)} s of audio (at least 0.05 s needed)`);
 }
 
-function toMatrix(rows: Array<{ start: number; values: number[] }>): DescriptorMatrix {
+/**
+ * The analysis windows of a track with their samples. Tracks of unknown or
+ * moderate length are decoded whole, so the windows rest on the real sample
+ * count; a longer one has each window decoded on its own (seeking), placed
+ * by the declared duration. Throws `truncated` or `too-short`.
+ */
+async function* decodedWindows(request: AnalyseRequest, declared: number | null, signal?: AbortSignal): AsyncGenerator<{ start: number; samples: Float32Array }> {
+  const options = { ffmpegPath: request.ffmpegPath, signal };
+  if (declared === null || declared <= WHOLE_DECODE_LIMIT_SEC) {
+    const y = await decodeAudio(request.path, options);
+    checkNotTruncated(y.length / DECODE_SAMPLE_RATE, declared);
+    if (y.length < MIN_SAMPLES) throw tooShort(y.length);
+    for (const range of planWindows(y.length)) yield { start: range.start, samples: y.subarray(range.start, range.start + range.length) };
+    return;
+  }
+  for (const range of planWindows(Math.round(declared * DECODE_SAMPLE_RATE))) {
+    const y = await decodeAudio(request.path, { ...options, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE }).catch((error: SonorityError) => {
+      if (error.code === 'no-audio') return new Float32Array(0);
+      throw error;
+    });
+    checkNotTruncated((range.start + y.length) / DECODE_SAMPLE_RATE, Math.min(declared, (range.start + range.length) / DECODE_SAMPLE_RATE));
+    if (y.length < MIN_SAMPLES) throw tooShort(y.length);
+    yield { start: range.start, samples: y };
+  }
+}
+
+interface Row {
+  start: number;
+  length: number;
+  values: number[];
+}
+
+function toMatrix(rows: Row[]): DescriptorMatrix {
   const values = new Float32Array(rows.length * DESCRIPTOR_NAMES.length);
   rows.forEach((row, i) => values.set(row.values, i * DESCRIPTOR_NAMES.length));
-  return { starts: Int32Array.from(rows, (row) => row.start), values };
+  return { starts: Int32Array.from(rows, (row) => row.start), lengths: Int32Array.from(rows, (row) => row.length), values };
 }
 
 function median(values: number[]): number {
@@ -74,47 +104,36 @@ function median(values: number[]): number {
 }
 
 /**
- * The analysis stage (runs in a worker thread): decodes the planned windows
- * of a track and computes the 57 descriptors of each window and of each of
- * its 3-second frames. Without a declared duration, the first windows are
- * taken back to back.
+ * The analysis stage (runs in a worker thread): decodes the windows of a
+ * track (`track-windows.ts`) and computes the 57 descriptors of each window
+ * and of each of its 3-second frames.
  */
 export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal): Promise<TrackAnalysis> {
   const declared = request.declaredDurationSec && Number.isFinite(request.declaredDurationSec) ? request.declaredDurationSec : null;
-  const plan = declared !== null ? planWindows(Math.round(declared * DECODE_SAMPLE_RATE)) : Array.from({ length: MAX_WINDOWS }, (_, i) => ({ start: i * WINDOW_SAMPLES, length: WINDOW_SAMPLES }));
   const level = createLevelMeter();
-  const windowRows: Array<{ start: number; values: number[] }> = [];
-  const frameRows: Array<{ start: number; values: number[] }> = [];
-  const tempi: number[] = [];
-  let decodedEnd = 0;
+  const windowRows: Row[] = [];
+  const frameRows: Row[] = [];
   let sampleCount = 0;
-  for (const range of plan) {
-    const y = await decodeWindow(request, range, plan.length === 1 && declared !== null, signal);
-    decodedEnd = range.start + y.length;
-    if (declared !== null) checkNotTruncated(decodedEnd / DECODE_SAMPLE_RATE, Math.min(declared, (range.start + range.length) / DECODE_SAMPLE_RATE));
-    if (y.length < MIN_SAMPLES) {
-      if (windowRows.length > 0) break;
-      throw new SonorityError('too-short', `too short to analyse: ${(y.length / DECODE_SAMPLE_RATE).toFixed(3)} s of audio (at least 0.05 s needed)`);
+  let decodedEnd = 0;
+  for await (const { start, samples } of decodedWindows(request, declared, signal)) {
+    level.add(samples);
+    sampleCount += samples.length;
+    decodedEnd = start + samples.length;
+    const window = computeDescriptors(samples);
+    windowRows.push({ start, length: samples.length, values: DESCRIPTOR_NAMES.map((name) => window[name]) });
+    for (const frame of planFrames(samples.length)) {
+      const descriptors = computeDescriptors(samples.subarray(frame.start, frame.start + frame.length));
+      frameRows.push({ start: start + frame.start, length: frame.length, values: DESCRIPTOR_NAMES.map((name) => descriptors[name]) });
     }
-    level.add(y);
-    sampleCount += y.length;
-    const window = computeDescriptors(y);
-    tempi.push(window.tempo);
-    windowRows.push({ start: range.start, values: DESCRIPTOR_NAMES.map((name) => window[name]) });
-    for (const frame of planFrames(y.length)) {
-      const descriptors = computeDescriptors(y.subarray(frame.start, frame.start + frame.length));
-      frameRows.push({ start: range.start + frame.start, values: DESCRIPTOR_NAMES.map((name) => descriptors[name]) });
-    }
-    if (declared === null && y.length < range.length) break;
   }
   return {
     featureSet: FEATURE_SET_VERSION,
     sampleRate: DECODE_SAMPLE_RATE,
     sampleCount,
-    durationSec: declared ?? decodedEnd / DECODE_SAMPLE_RATE,
+    durationSec: declared !== null && declared > WHOLE_DECODE_LIMIT_SEC ? declared : decodedEnd / DECODE_SAMPLE_RATE,
     ...level.result(),
     windows: toMatrix(windowRows),
     frames: toMatrix(frameRows),
-    tempo: median(tempi),
+    tempo: median(windowRows.map((row) => row.values[DESCRIPTOR_NAMES.indexOf('tempo')]!)),
   };
 }

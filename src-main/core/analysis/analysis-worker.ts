@@ -3,6 +3,6 @@ import { analyseFile, type AnalyseRequest, type TrackAnalysis } from './analyse-
 
 serveWorkerTasks<AnalyseRequest, TrackAnalysis>(async (request, signal) => {
   const value = await analyseFile(request, signal);
-  const buffers = [value.windows.starts, value.windows.values, value.frames.starts, value.frames.values].map((a) => a.buffer as ArrayBuffer);
+  const buffers = [value.windows, value.frames].flatMap((m) => [m.starts.buffer, m.lengths.buffer, m.values.buffer] as ArrayBuffer[]);
   return { value, transfer: buffers };
 });

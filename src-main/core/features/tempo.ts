@@ -19,7 +19,7 @@ export function onsetEnvelope(melDb: Float64Array, frames: number, bands: number
 }
 
 /** Mean over frames of the local autocorrelation of the onset envelope (librosa's tempogram, 8 s Hann windows, max-normalised). */
-function meanTempogram(envelope: Float64Array, windowLength: number): Float64Array {
+export function meanTempogram(envelope: Float64Array, windowLength: number): Float64Array {
   const frames = envelope.length;
   const half = windowLength >> 1;
   const last = envelope[frames - 1] ?? 0;

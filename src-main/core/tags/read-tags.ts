@@ -34,11 +34,16 @@ export function normaliseGenres(values: readonly string[] | undefined): string[]
   return genres;
 }
 
-/** Reads a file's tags with music-metadata (covers skipped). Throws `unreadable-tags` on a damaged container. */
+/**
+ * Reads a file's tags with music-metadata (covers skipped). The duration is
+ * measured, not estimated (Ogg and VBR MP3 without a Xing header declare
+ * none): it places the analysis windows and reveals truncated files.
+ * Throws `unreadable-tags` on a damaged container.
+ */
 export async function readTags(filePath: string): Promise<TrackTags> {
   let metadata;
   try {
-    metadata = await parseFile(filePath, { skipCovers: true });
+    metadata = await parseFile(filePath, { skipCovers: true, duration: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw error;
     throw new SonorityError('unreadable-tags', `cannot read the file's tags: ${(error as Error).message}`, { cause: error });
