@@ -1,6 +1,7 @@
 import { SonorityError } from '../errors.ts';
 import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts';
+import { WindowAnalysis } from '../features/window-analysis.ts';
 import { MIN_SAMPLES, planFrames, planWindows } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
 
@@ -30,7 +31,7 @@ export interface TrackAnalysis {
   peak: number;
   windows: DescriptorMatrix;
   frames: DescriptorMatrix;
-  /** Track tempo: the median of the windows' librosa tempi. */
+  /** Track tempo: the median of the windows' refined tempi (the `tempo` descriptor keeps librosa's value). */
   tempo: number;
 }
 
@@ -113,13 +114,16 @@ export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal)
   const level = createLevelMeter();
   const windowRows: Row[] = [];
   const frameRows: Row[] = [];
+  const tempi: number[] = [];
   let sampleCount = 0;
   let decodedEnd = 0;
   for await (const { start, samples } of decodedWindows(request, declared, signal)) {
     level.add(samples);
     sampleCount += samples.length;
     decodedEnd = start + samples.length;
-    const window = computeDescriptors(samples);
+    const analysis = new WindowAnalysis(samples);
+    const window = computeDescriptors(analysis);
+    tempi.push(analysis.tempi().improved);
     windowRows.push({ start, length: samples.length, values: DESCRIPTOR_NAMES.map((name) => window[name]) });
     for (const frame of planFrames(samples.length)) {
       const descriptors = computeDescriptors(samples.subarray(frame.start, frame.start + frame.length));
@@ -134,6 +138,6 @@ export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal)
     ...level.result(),
     windows: toMatrix(windowRows),
     frames: toMatrix(frameRows),
-    tempo: median(windowRows.map((row) => row.values[DESCRIPTOR_NAMES.indexOf('tempo')]!)),
+    tempo: median(tempi),
   };
 }

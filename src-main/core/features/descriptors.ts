@@ -26,10 +26,11 @@ export const DESCRIPTOR_NAMES: readonly DescriptorName[] = [
 
 /**
  * Computes the 57 GTZAN descriptors of one window of mono 22050 Hz audio
- * with librosa 0.7's definitions (parity table in the README).
+ * (or of its `WindowAnalysis`, to reuse it) with librosa 0.7's definitions
+ * (parity table in the README).
  */
-export function computeDescriptors(y: Float32Array | Float64Array): Descriptors {
-  const w = new WindowAnalysis(y);
+export function computeDescriptors(window: Float32Array | Float64Array | WindowAnalysis): Descriptors {
+  const w = window instanceof WindowAnalysis ? window : new WindowAnalysis(window);
   const out = {} as Descriptors;
   for (const feature of SERIES) {
     const series = extractors[feature](w);

@@ -18,5 +18,5 @@ export const rolloff = (w: WindowAnalysis): Series => w.shape.rolloff;
 export const zero_crossing_rate = (w: WindowAnalysis): Series => zeroCrossingRateFrames(w.y);
 export const harmony = (w: WindowAnalysis): Series => w.separated.harmonic;
 export const perceptr = (w: WindowAnalysis): Series => w.separated.percussive;
-export const tempo = (w: WindowAnalysis): number => w.tempo();
+export const tempo = (w: WindowAnalysis): number => w.tempi().librosa;
 export const mfcc = (w: WindowAnalysis): FrameSeries => w.mfcc();

@@ -18,7 +18,16 @@ export function onsetEnvelope(melDb: Float64Array, frames: number, bands: number
   return envelope;
 }
 
-/** Mean over frames of the local autocorrelation of the onset envelope (librosa's tempogram, 8 s Hann windows, max-normalised). */
+/** Length in frames of librosa's tempogram window (8 s of onset-envelope frames; 344 at 22050 Hz, hop 512). */
+export function tempogramWindowLength(sampleRate: number, hop: number): number {
+  return Math.floor(Math.trunc(8 * sampleRate) / hop);
+}
+
+/**
+ * Mean over frames of the local autocorrelation of the onset envelope
+ * (librosa's tempogram, `windowLength`-frame Hann windows, each frame's
+ * autocorrelation max-normalised); entry `lag` is the lag in frames.
+ */
 export function meanTempogram(envelope: Float64Array, windowLength: number): Float64Array {
   const frames = envelope.length;
   const half = windowLength >> 1;
@@ -53,24 +62,46 @@ export function meanTempogram(envelope: Float64Array, windowLength: number): Flo
 }
 
 /**
+ * The objective librosa 0.7's `beat_track` maximises over autocorrelation lags
+ * (in onset frames): log1p(10⁶·tempogram) plus a log-normal prior around 120 BPM
+ * (σ = 1 octave). `lag` may be fractional: the tempogram is then linearly
+ * interpolated between its neighbouring integer lags.
+ */
+export function tempoScore(tempogram: Float64Array, lag: number, sampleRate: number, hop: number): number {
+  const bpm = (60 * sampleRate) / (hop * lag);
+  const below = Math.floor(lag);
+  const fraction = lag - below;
+  const strength = fraction === 0 ? tempogram[lag]! : tempogram[below]! * (1 - fraction) + tempogram[below + 1]! * fraction;
+  return Math.log1p(1e6 * strength) - 0.5 * (Math.log2(bpm) - Math.log2(120)) ** 2;
+}
+
+/**
+ * librosa's tempo lag: the integer lag (1 ≤ lag < tempogram.length) of the
+ * best `tempoScore`, ignoring tempi of 320 BPM and more; -1 where no score is
+ * a number.
+ */
+export function bestTempoLag(tempogram: Float64Array, sampleRate: number, hop: number): number {
+  let best = -1;
+  let bestScore = -Infinity;
+  for (let lag = 1; lag < tempogram.length; lag++) {
+    const bpm = (60 * sampleRate) / (hop * lag);
+    if (bpm >= 320) continue;
+    const score = tempoScore(tempogram, lag, sampleRate, hop);
+    if (score > bestScore) {
+      bestScore = score;
+      best = lag;
+    }
+  }
+  return best;
+}
+
+/**
  * Global tempo in BPM as librosa's `beat_track` reports it: the autocorrelation
  * lag that maximises log1p(10⁶·tempogram) plus a log-normal prior around
  * 120 BPM (σ = 1 octave), ignoring tempi of 320 BPM and more. 0 for silence.
  */
 export function estimateTempo(envelope: Float64Array, sampleRate: number, hop: number): number {
   if (envelope.every((v) => v === 0)) return 0;
-  const windowLength = Math.floor(Math.trunc(8 * sampleRate) / hop);
-  const tempogram = meanTempogram(envelope, windowLength);
-  let best = -1;
-  let bestScore = -Infinity;
-  for (let lag = 1; lag < windowLength; lag++) {
-    const bpm = (60 * sampleRate) / (hop * lag);
-    if (bpm >= 320) continue;
-    const score = Math.log1p(1e6 * tempogram[lag]!) - 0.5 * (Math.log2(bpm) - Math.log2(120)) ** 2;
-    if (score > bestScore) {
-      bestScore = score;
-      best = lag;
-    }
-  }
-  return (60 * sampleRate) / (hop * best);
+  const tempogram = meanTempogram(envelope, tempogramWindowLength(sampleRate, hop));
+  return (60 * sampleRate) / (hop * bestTempoLag(tempogram, sampleRate, hop));
 }

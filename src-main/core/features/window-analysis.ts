@@ -3,7 +3,8 @@ import { separateHarmonicPercussive } from './hpss.ts';
 import { applyFilterBank, dctOrtho, melFilterBank, powerToDb, sparseRows, type FilterBank } from './mel.ts';
 import { spectralShape, type SpectralShape } from './spectral-shape.ts';
 import { HOP, N_FFT, fftFrequencies, magnitudes, stft, type Spectrogram } from './stft.ts';
-import { estimateTempo, onsetEnvelope } from './tempo.ts';
+import { onsetEnvelope } from './tempo.ts';
+import { estimateTempi, type TempoEstimates } from './tempo-improved.ts';
 
 export const SAMPLE_RATE = 22050;
 const N_MELS = 128;
@@ -31,6 +32,7 @@ export class WindowAnalysis {
   #melDb?: Float64Array;
   #shape?: SpectralShape;
   #hpss?: { harmonic: Float64Array; percussive: Float64Array };
+  #tempi?: TempoEstimates;
 
   /** Wraps one window of mono 22050 Hz samples. */
   constructor(y: Float32Array | Float64Array) {
@@ -76,8 +78,8 @@ export class WindowAnalysis {
     return (this.#hpss ??= separateHarmonicPercussive(this.spectrogram, HOP, this.y.length));
   }
 
-  /** Tempo (BPM) of the window, librosa `beat_track`'s estimate. */
-  tempo(): number {
-    return estimateTempo(onsetEnvelope(this.melDb, this.spectrogram.frames, N_MELS), SAMPLE_RATE, HOP);
+  /** Tempo (BPM) of the window: librosa `beat_track`'s estimate and the refined one, from one tempogram. */
+  tempi(): TempoEstimates {
+    return (this.#tempi ??= estimateTempi(onsetEnvelope(this.melDb, this.spectrogram.frames, N_MELS), SAMPLE_RATE, HOP));
   }
 }
