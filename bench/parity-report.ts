@@ -1,7 +1,7 @@
 /**
  * Prints, per descriptor, the worst relative error against the GTZAN tables
  * over the eight 30-second parity clips and the thirty 3-second segments
- * (a Markdown table for the README). Usage: node bench/parity-report.ts
+ * (a Markdown table for the README). Usage: npm run bench:parity
  */
 import fs from 'node:fs';
 import path from 'node:path';

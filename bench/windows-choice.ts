@@ -3,7 +3,7 @@
  * for real tracks longer than two windows, the mean of each descriptor over
  * K spread windows is compared with its mean over all back-to-back windows,
  * in units of that descriptor's standard deviation across the GTZAN table.
- * Usage: node bench/windows-choice.ts [--tracks N]
+ * Usage: npm run bench:windows [-- --tracks N]
  */
 import fs from 'node:fs';
 import path from 'node:path';

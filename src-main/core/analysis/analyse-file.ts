@@ -4,6 +4,7 @@ import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts
 import { WindowAnalysis } from '../features/window-analysis.ts';
 import { MIN_SAMPLES, planFrames, planWindows } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
+import { measureDuration } from '../tags/read-tags.ts';
 
 /**
  * Version of what the analysis stage stores: the 57 GTZAN descriptors with
@@ -44,12 +45,22 @@ export interface AnalyseRequest {
 
 const TRUNCATION_TOLERANCE = { seconds: 1, fraction: 0.02 };
 
-/** Throws `truncated` when the decoded length falls clearly short of the declared length. */
-export function checkNotTruncated(decodedSec: number, declaredSec: number | null | undefined): void {
-  if (!declaredSec || !Number.isFinite(declaredSec)) return;
+function isShort(decodedSec: number, declaredSec: number): boolean {
   const missing = declaredSec - decodedSec;
-  if (missing > TRUNCATION_TOLERANCE.seconds && missing > TRUNCATION_TOLERANCE.fraction * declaredSec) {
-    throw new SonorityError('truncated', `truncated file: only ${decodedSec.toFixed(1)} s of the ${declaredSec.toFixed(1)} s its header declares could be decoded`);
+  return missing > TRUNCATION_TOLERANCE.seconds && missing > TRUNCATION_TOLERANCE.fraction * declaredSec;
+}
+
+/**
+ * Throws `truncated` when the decoded audio ends clearly before `expectedSec`.
+ * A header's duration can be an estimate (VBR MP3 without a Xing header), so
+ * a shortfall is confirmed against the measured duration first.
+ */
+async function checkNotTruncated(filePath: string, decodedSec: number, expectedSec: number | null): Promise<void> {
+  if (expectedSec === null || !isShort(decodedSec, expectedSec)) return;
+  const measured = await measureDuration(filePath).catch(() => null);
+  const declared = measured ?? expectedSec;
+  if (isShort(decodedSec, Math.min(declared, expectedSec))) {
+    throw new SonorityError('truncated', `truncated file: only ${decodedSec.toFixed(1)} s of the ${declared.toFixed(1)} s its header declares could be decoded`);
   }
 }
 
@@ -70,7 +81,7 @@ async function* decodedWindows(request: AnalyseRequest, declared: number | null,
   const options = { ffmpegPath: request.ffmpegPath, signal };
   if (declared === null || declared <= WHOLE_DECODE_LIMIT_SEC) {
     const y = await decodeAudio(request.path, options);
-    checkNotTruncated(y.length / DECODE_SAMPLE_RATE, declared);
+    await checkNotTruncated(request.path, y.length / DECODE_SAMPLE_RATE, declared);
     if (y.length < MIN_SAMPLES) throw tooShort(y.length);
     for (const range of planWindows(y.length)) yield { start: range.start, samples: y.subarray(range.start, range.start + range.length) };
     return;
@@ -80,7 +91,7 @@ async function* decodedWindows(request: AnalyseRequest, declared: number | null,
       if (error.code === 'no-audio') return new Float32Array(0);
       throw error;
     });
-    checkNotTruncated((range.start + y.length) / DECODE_SAMPLE_RATE, Math.min(declared, (range.start + range.length) / DECODE_SAMPLE_RATE));
+    await checkNotTruncated(request.path, (range.start + y.length) / DECODE_SAMPLE_RATE, Math.min(declared, (range.start + range.length) / DECODE_SAMPLE_RATE));
     if (y.length < MIN_SAMPLES) throw tooShort(y.length);
     yield { start: range.start, samples: y };
   }

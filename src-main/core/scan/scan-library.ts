@@ -25,6 +25,8 @@ export interface ScanOptions {
   ffmpegPath?: string;
   /** Worker threads for decoding and DSP (default: the number of cores). */
   workers?: number;
+  /** Worker script of the analysis stage (default: the descriptor analysis); a module that serves `AnalyseRequest` → `TrackAnalysis`. */
+  analysisWorker?: URL;
   /** Retry files whose earlier failure would otherwise be kept as is. */
   retryFailed?: boolean;
   signal?: AbortSignal;
@@ -91,7 +93,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let fatal: unknown;
-  const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
+  const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(options.analysisWorker ?? ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
   emit({ type: 'started', scanId, root, workers: pool.size });
   const stages: Stage[] = [
     { name: 'triage', concurrency: 4, run: (file: FoundFile) => triage(file, context) },

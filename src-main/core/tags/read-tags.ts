@@ -35,15 +35,26 @@ export function normaliseGenres(values: readonly string[] | undefined): string[]
 }
 
 /**
+ * The exact duration of a file in seconds, measured by reading it through
+ * (music-metadata's `duration: true`: 2–45 ms), or null. For containers whose
+ * header declares none (Ogg) and to confirm a suspected truncation.
+ */
+export async function measureDuration(filePath: string): Promise<number | null> {
+  const { format } = await parseFile(filePath, { skipCovers: true, duration: true });
+  return format.duration ?? null;
+}
+
+/**
  * Reads a file's tags with music-metadata (covers skipped). The duration is
- * measured, not estimated (Ogg and VBR MP3 without a Xing header declare
- * none): it places the analysis windows and reveals truncated files.
- * Throws `unreadable-tags` on a damaged container.
+ * the container's (measured when it declares none); it places the windows of
+ * long tracks and reveals truncated files. Throws `unreadable-tags` on a
+ * damaged container.
  */
 export async function readTags(filePath: string): Promise<TrackTags> {
   let metadata;
   try {
-    metadata = await parseFile(filePath, { skipCovers: true, duration: true });
+    metadata = await parseFile(filePath, { skipCovers: true });
+    if (metadata.format.duration === undefined) metadata = await parseFile(filePath, { skipCovers: true, duration: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw error;
     throw new SonorityError('unreadable-tags', `cannot read the file's tags: ${(error as Error).message}`, { cause: error });
