@@ -1,6 +1,6 @@
 import { createRealFft } from './fft.ts';
 import { medianFilterLine, medianScratch } from './median-filter.ts';
-import { hannWindow, magnitudes, type Spectrogram } from './stft.ts';
+import { hannWindow, type Spectrogram } from './stft.ts';
 
 const KERNEL = 31;
 const POWER = 2;
@@ -11,9 +11,7 @@ const TINY_F32 = 1.1754943508222875e-38;
  * margin 1): median-filter |S| along time (H) and along frequency (P), then
  * mask = H² / (H² + P²), ½ where both are zero. The percussive mask is 1 − mask.
  */
-export function harmonicMask(spec: Spectrogram): Float64Array {
-  const { frames, bins } = spec;
-  const mag = magnitudes(spec, 1);
+export function harmonicMask(mag: Float64Array, frames: number, bins: number): Float64Array {
   const alongTime = new Float64Array(mag.length);
   const alongFrequency = new Float64Array(mag.length);
   const scratch = medianScratch(Math.max(frames, bins), KERNEL);
@@ -39,10 +37,10 @@ export function harmonicMask(spec: Spectrogram): Float64Array {
  * librosa's `effects.hpss` on a window: the harmonic signal is the inverse
  * STFT of S·mask; since the masks sum to one and the inverse STFT is linear,
  * the percussive signal is the signal the inverse STFT reconstructs minus the
- * harmonic one (zero in the tail the inverse STFT does not cover).
+ * harmonic one (zero in the tail the inverse STFT does not cover). `mag` is |S|.
  */
-export function separateHarmonicPercussive(spec: Spectrogram, hop: number, length: number): { harmonic: Float64Array; percussive: Float64Array } {
-  const harmonic = istftMasked(spec, harmonicMask(spec), hop, length);
+export function separateHarmonicPercussive(spec: Spectrogram, mag: Float64Array, hop: number, length: number): { harmonic: Float64Array; percussive: Float64Array } {
+  const harmonic = istftMasked(spec, harmonicMask(mag, spec.frames, spec.bins), hop, length);
   const whole = istftMasked(spec, new Float64Array(spec.re.length).fill(1), hop, length);
   const percussive = whole.map((value, i) => value - harmonic[i]!);
   return { harmonic, percussive };

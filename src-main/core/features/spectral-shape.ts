@@ -1,5 +1,3 @@
-import type { Spectrogram } from './stft.ts';
-import { magnitudes } from './stft.ts';
 
 /** Per-frame spectral centroid, bandwidth (p = 2) and 85 % rolloff, from |S| (librosa's definitions). */
 export interface SpectralShape {
@@ -11,12 +9,11 @@ export interface SpectralShape {
 const ROLL_PERCENT = 0.85;
 
 /**
- * Computes centroid, bandwidth and rolloff of every frame of `spec`. Frames
- * with no energy get centroid 0, bandwidth 0 and rolloff 0 Hz, as in librosa.
+ * Computes centroid, bandwidth and rolloff of every frame of a magnitude
+ * spectrogram |S| (frame-major, `bins` per frame). Frames with no energy get
+ * centroid 0, bandwidth 0 and rolloff 0 Hz, as in librosa.
  */
-export function spectralShape(spec: Spectrogram, freqs: Float64Array): SpectralShape {
-  const mag = magnitudes(spec, 1);
-  const { frames, bins } = spec;
+export function spectralShape(mag: Float64Array, frames: number, bins: number, freqs: Float64Array): SpectralShape {
   const centroid = new Float64Array(frames);
   const bandwidth = new Float64Array(frames);
   const rolloff = new Float64Array(frames);

@@ -28,6 +28,7 @@ export interface FrameSeries {
 export class WindowAnalysis {
   readonly y: Float32Array | Float64Array;
   #spec?: Spectrogram;
+  #magnitude?: Float64Array;
   #power?: Float64Array;
   #melDb?: Float64Array;
   #shape?: SpectralShape;
@@ -45,6 +46,11 @@ export class WindowAnalysis {
     return (this.#spec ??= stft(this.y, N_FFT, HOP));
   }
 
+  /** |S| of every bin (shared by the spectral shape and HPSS). */
+  get magnitude(): Float64Array {
+    return (this.#magnitude ??= magnitudes(this.spectrogram, 1));
+  }
+
   /** |S|² of every bin. */
   get power(): Float64Array {
     return (this.#power ??= magnitudes(this.spectrogram, 2));
@@ -52,7 +58,7 @@ export class WindowAnalysis {
 
   /** Centroid, bandwidth and rolloff of every frame. */
   get shape(): SpectralShape {
-    return (this.#shape ??= spectralShape(this.spectrogram, frequencies));
+    return (this.#shape ??= spectralShape(this.magnitude, this.spectrogram.frames, this.spectrogram.bins, frequencies));
   }
 
   /** Log-power mel spectrogram (128 Slaney bands, dB with an 80 dB floor), frame-major. */
@@ -75,7 +81,7 @@ export class WindowAnalysis {
 
   /** Harmonic and percussive time-domain signals (HPSS soft masks, same length as the window). */
   get separated(): { harmonic: Float64Array; percussive: Float64Array } {
-    return (this.#hpss ??= separateHarmonicPercussive(this.spectrogram, HOP, this.y.length));
+    return (this.#hpss ??= separateHarmonicPercussive(this.spectrogram, this.magnitude, HOP, this.y.length));
   }
 
   /** Tempo (BPM) of the window: librosa `beat_track`'s estimate and the refined one, from one tempogram. */
