@@ -2,6 +2,7 @@ import { SonorityError } from '../errors.ts';
 import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts';
 import { WindowAnalysis } from '../features/window-analysis.ts';
+import { median } from '../features/stats.ts';
 import { MIN_SAMPLES, planFrames, planWindows } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
 import { measureDuration } from '../tags/read-tags.ts';
@@ -107,12 +108,6 @@ function toMatrix(rows: Row[]): DescriptorMatrix {
   const values = new Float32Array(rows.length * DESCRIPTOR_NAMES.length);
   rows.forEach((row, i) => values.set(row.values, i * DESCRIPTOR_NAMES.length));
   return { starts: Int32Array.from(rows, (row) => row.start), lengths: Int32Array.from(rows, (row) => row.length), values };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

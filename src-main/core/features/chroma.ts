@@ -1,7 +1,6 @@
 import { fftFrequencies } from './stft.ts';
 import { sparseRows, applyFilterBank, type FilterBank } from './mel.ts';
-
-const TINY_F32 = 1.1754943508222875e-38;
+import { TINY_F32, median } from './stats.ts';
 
 /** One spectral peak found by `piptrack`: its interpolated frequency and magnitude. */
 interface Peak {
@@ -34,12 +33,6 @@ function spectralPeaks(power: Float64Array, frames: number, bins: number, sample
     }
   }
   return peaks;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

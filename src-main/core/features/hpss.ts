@@ -1,10 +1,10 @@
 import { createRealFft } from './fft.ts';
 import { medianFilterLine, medianScratch } from './median-filter.ts';
+import { TINY_F32 } from './stats.ts';
 import { hannWindow, type Spectrogram } from './stft.ts';
 
 const KERNEL = 31;
 const POWER = 2;
-const TINY_F32 = 1.1754943508222875e-38;
 
 /**
  * Harmonic soft mask of librosa's `decompose.hpss` (kernel 31, power 2,

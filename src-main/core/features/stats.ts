@@ -1,3 +1,13 @@
+/** The smallest normal float32, librosa's `tiny` threshold for float32 data. */
+export const TINY_F32 = 1.1754943508222875e-38;
+
+/** Median of a list (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Arithmetic mean (0 for no values). */
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;
