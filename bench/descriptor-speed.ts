@@ -1,8 +1,6 @@
-import { decodeAudio } from '../src-main/core/decode/decoder.ts';
+import { DECODE_SAMPLE_RATE, decodeAudio } from '../src-main/core/decode/decoder.ts';
 import { computeDescriptors } from '../src-main/core/features/descriptors.ts';
 import { planFrames, planWindows } from '../src-main/core/features/track-windows.ts';
-
-const SAMPLE_RATE = 22050;
 
 /** Single-thread cost of decoding and of descriptor extraction on the same tracks. */
 export interface DescriptorSpeed {
@@ -39,8 +37,8 @@ export async function measureDescriptorSpeed(files: readonly string[]): Promise<
     }
     descriptorMs += performance.now() - started;
   }
-  const trackMinutes = trackSamples / SAMPLE_RATE / 60;
-  const analysedMinutes = analysedSamples / SAMPLE_RATE / 60;
+  const trackMinutes = trackSamples / DECODE_SAMPLE_RATE / 60;
+  const analysedMinutes = analysedSamples / DECODE_SAMPLE_RATE / 60;
   return {
     tracks: files.length,
     trackMinutes,

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeAudio } from '../src-main/core/decode/decoder.ts';
+import { DECODE_SAMPLE_RATE, decodeAudio } from '../src-main/core/decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../src-main/core/features/descriptors.ts';
 import { WINDOW_SAMPLES, planWindows } from '../src-main/core/features/track-windows.ts';
 import { readTags } from '../src-main/core/tags/read-tags.ts';
@@ -46,7 +46,7 @@ const errors: Record<number, number[]> = { 1: [], 2: [], 3: [], 4: [] };
 let tracks = 0;
 for (const file of listTracks(Number(values.tracks))) {
   const { durationSec } = await readTags(file);
-  if (!durationSec || durationSec * 22050 < 2 * WINDOW_SAMPLES) continue;
+  if (!durationSec || durationSec * DECODE_SAMPLE_RATE < 2 * WINDOW_SAMPLES) continue;
   const y = await decodeAudio(file);
   const starts = [];
   for (let s = 0; s + WINDOW_SAMPLES <= y.length; s += WINDOW_SAMPLES) starts.push(s);
@@ -57,7 +57,7 @@ for (const file of listTracks(Number(values.tracks))) {
     chosen.forEach((v, j) => errors[k]!.push(Math.abs(v - whole[j]!) / spread[j]!));
   }
   tracks++;
-  console.log(`${path.basename(file)}: ${(y.length / 22050).toFixed(0)} s, ${starts.length} windows`);
+  console.log(`${path.basename(file)}: ${(y.length / DECODE_SAMPLE_RATE).toFixed(0)} s, ${starts.length} windows`);
 }
 const quantile = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.floor(q * (v.length - 1))]!;
 console.log(`\n${tracks} tracks; error of the K-window mean against the all-window mean, in GTZAN standard deviations:`);

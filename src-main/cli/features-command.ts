@@ -2,12 +2,11 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { SonorityError } from '../core/errors.ts';
 import { analyseFile, type DescriptorMatrix } from '../core/analysis/analyse-file.ts';
+import { DECODE_SAMPLE_RATE } from '../core/decode/decoder.ts';
 import { DESCRIPTOR_NAMES } from '../core/features/descriptors.ts';
 import { readTags } from '../core/tags/read-tags.ts';
 import { sniffFile } from '../core/scan/sniff.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
-
-const SAMPLE_RATE = 22050;
 
 interface Segment {
   kind: 'window' | 'frame';
@@ -21,7 +20,7 @@ function segments(kind: Segment['kind'], matrix: DescriptorMatrix): Segment[] {
   return Array.from(matrix.starts, (start, index) => ({
     kind,
     index,
-    startSec: start / SAMPLE_RATE,
+    startSec: start / DECODE_SAMPLE_RATE,
     length: matrix.lengths[index]!,
     descriptors: Object.fromEntries(DESCRIPTOR_NAMES.map((name, j) => [name, matrix.values[index * DESCRIPTOR_NAMES.length + j]!])),
   }));

@@ -1,3 +1,5 @@
+import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
+
 /**
  * Which parts of a track are analysed. A track of up to 31 s is one window,
  * the whole track: GTZAN's clips (29.9–30.7 s) are each their own window, so
@@ -7,8 +9,8 @@
  * window, 3-second frames follow the 3-second table's layout: frame d covers
  * samples [66150·d, 66150·d + 66149).
  */
-export const WINDOW_SAMPLES = 30 * 22_050;
-export const SINGLE_WINDOW_MAX_SAMPLES = 31 * 22_050;
+export const WINDOW_SAMPLES = 30 * DECODE_SAMPLE_RATE;
+export const SINGLE_WINDOW_MAX_SAMPLES = 31 * DECODE_SAMPLE_RATE;
 export const FRAME_SAMPLES = 66_149;
 export const FRAME_HOP = 66_150;
 export const MAX_WINDOWS = 3;

@@ -1,3 +1,4 @@
+import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
 import { chromaStft } from './chroma.ts';
 import { separateHarmonicPercussive } from './hpss.ts';
 import { applyFilterBank, dctOrtho, melFilterBank, powerToDb, sparseRows, type FilterBank } from './mel.ts';
@@ -6,7 +7,8 @@ import { HOP, N_FFT, fftFrequencies, magnitudes, stft, type Spectrogram } from '
 import { onsetEnvelope } from './tempo.ts';
 import { estimateTempi, type TempoEstimates } from './tempo-improved.ts';
 
-export const SAMPLE_RATE = 22050;
+/** The rate every descriptor is defined at: the decoder's output rate. */
+export const SAMPLE_RATE = DECODE_SAMPLE_RATE;
 const N_MELS = 128;
 const N_MFCC = 20;
 

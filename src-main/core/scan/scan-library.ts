@@ -92,7 +92,6 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   // A problem that makes every file fail (no working ffmpeg) stops the scan instead.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  let fatal: unknown;
   const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(options.analysisWorker ?? ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
   emit({ type: 'started', scanId, root, workers: pool.size });
   const stages: Stage[] = [
@@ -104,10 +103,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
       run: async (candidate: Candidate, signal) => {
         const request = { path: candidate.path, declaredDurationSec: candidate.tags?.durationSec ?? null, ffmpegPath: options.ffmpegPath };
         const analysis = await pool.run(request, { signal }).catch((error: { code?: string }) => {
-          if (error.code === 'ffmpeg-missing') {
-            fatal ??= error;
-            stop.abort(error);
-          }
+          if (error.code === 'ffmpeg-missing') stop.abort(error);
           throw error;
         });
         await assertUnchangedSinceWalk(candidate);
@@ -148,6 +144,6 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   const { analysed, skipped, moved, failed, ignored } = final;
   const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, seconds: final.elapsedSec };
   scans.finish(scanId, status, summary);
-  if (fatal) throw new SonorityError('ffmpeg-missing', (fatal as Error).message);
+  if (stop.signal.aborted) throw new SonorityError('ffmpeg-missing', (stop.signal.reason as Error).message);
   return summary;
 }
