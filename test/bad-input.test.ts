@@ -1,13 +1,22 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src-main/core/db/open-database.ts';
 import { scanLibrary, type ScanEvent } from '../src-main/core/scan/scan-library.ts';
-import { SHARED_DATA, convertReal, hashFile, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
+import { CLI, SHARED_DATA, convertReal, hashFile, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
 
-/** As root, permission bits do not stop reads: run the CLI as `nobody` so they do. */
-const asOtherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * Who the permission test runs the CLI as. Root ignores permission bits, so as
+ * root it runs as `nobody` — if `nobody` can run the CLI from this checkout
+ * (not when it lies under a folder other users cannot enter); null if not.
+ */
+function userPermissionsApplyTo(): { uid?: number; gid?: number } | null {
+  if (process.getuid?.() !== 0) return {};
+  const probe = spawnSync(process.execPath, [CLI, '--help'], { uid: 65534, gid: 65534, stdio: 'ignore' });
+  return probe.status === 0 ? { uid: 65534, gid: 65534 } : null;
+}
 
 const GOOD_NAMES = ['Björk – Jóga 🎵.mp3', 'Cafe\u0301 (NFD).flac', 'موسيقى.ogg', '-rf --help.mp3', 'a:b "quoted" 100%.m4a', 'line\nbreak.opus', '日本語の曲.wav'];
 
@@ -28,17 +37,13 @@ async function buildHostileLibrary(root: string): Promise<Record<string, string>
     fs.rmSync(whole);
   }
   fs.renameSync(await convertReal(song('techno.mp3'), path.join(root, 'good', 'really-ogg.ogg'), 'ogg'), path.join(root, 'good', 'really-ogg.mp3'));
-  await makeTone(path.join(bad, 'locked.mp3'), 'mp3', { seconds: 2 });
-  fs.chmodSync(path.join(bad, 'locked.mp3'), 0o000);
-  await makeTone(path.join(bad, 'locked-folder', 'inside.mp3'), 'mp3', { seconds: 2 });
-  fs.chmodSync(path.join(bad, 'locked-folder'), 0o000);
   fs.symlinkSync(path.join(bad, 'no-such-file.mp3'), path.join(bad, 'broken-link.mp3'));
   fs.symlinkSync('self-loop.mp3', path.join(bad, 'self-loop.mp3'));
   fs.symlinkSync('..', path.join(bad, 'loop-to-parent'));
   fs.writeFileSync(Buffer.from(`${bad}/bad-\xff\xfe-name.mp3`, 'latin1'), fs.readFileSync(song('disco.mp3')));
   return {
     'zero-byte.mp3': 'empty-file', 'text-named.mp3': 'not-audio', 'garbage.flac': 'not-audio', 'truncated.mp3': 'truncated', 'truncated.flac': 'truncated',
-    'locked.mp3': 'permission-denied', 'locked-folder': 'unreadable-folder', 'broken-link.mp3': 'broken-symlink', 'self-loop.mp3': 'symlink-loop',
+    'broken-link.mp3': 'broken-symlink', 'self-loop.mp3': 'symlink-loop',
     'loop-to-parent': 'symlink-loop', 'bad-\uFFFD\uFFFD-name.mp3': 'bad-file-name',
   };
 }
@@ -59,7 +64,7 @@ describe('bad input', () => {
   });
 
   it('records each bad file as a specific failure, analyses the good ones and exits 1', async () => {
-    const result = await runCli(['scan', root, '--db', db, '--json'], asOtherUser);
+    const result = await runCli(['scan', root, '--db', db, '--json']);
     expect(result.code, result.stderr).toBe(1);
     const summary = jsonLines(result.stdout).find((e) => e.type === 'summary')!;
     expect(summary).toMatchObject({ status: 'completed', analysed: GOOD_NAMES.length + 1, failed: Object.keys(expected).length });
@@ -83,7 +88,7 @@ describe('bad input', () => {
   });
 
   it('keeps the failures on a rescan without decoding them again', async () => {
-    const result = await runCli(['scan', root, '--db', db, '--json', '--ffmpeg', '/nonexistent/ffmpeg'], asOtherUser);
+    const result = await runCli(['scan', root, '--db', db, '--json', '--ffmpeg', '/nonexistent/ffmpeg']);
     expect(result.code).toBe(1);
     expect(jsonLines(result.stdout).find((e) => e.type === 'summary')).toMatchObject({ analysed: 0, skipped: GOOD_NAMES.length + 1, failed: Object.keys(expected).length });
   });
@@ -104,6 +109,27 @@ describe('bad input', () => {
     expect(failures.map((f) => [path.basename(f.path), f.code])).toEqual([['b.flac', 'vanished'], ['c.flac', 'changed-during-scan']]);
     expect(failures[0].message).toBe('the file disappeared during the scan');
     expect(files).toHaveLength(4);
+  });
+});
+
+describe('unreadable files and folders', () => {
+  const user = userPermissionsApplyTo();
+  it.skipIf(user === null)('are failures with their own codes, as a user the permission bits apply to (skipped only as root in a checkout other users cannot enter)', async () => {
+    const library = tempDir();
+    await makeTone(path.join(library, 'readable.flac'), 'flac', { seconds: 2 });
+    await makeTone(path.join(library, 'locked.mp3'), 'mp3', { seconds: 2 });
+    fs.chmodSync(path.join(library, 'locked.mp3'), 0o000);
+    await makeTone(path.join(library, 'locked-folder', 'inside.mp3'), 'mp3', { seconds: 2 });
+    fs.chmodSync(path.join(library, 'locked-folder'), 0o000);
+    const db = path.join(tempDir(), 'permissions.db');
+    const result = await runCli(['scan', library, '--db', db, '--json'], user!);
+    expect(result.code, result.stderr).toBe(1);
+    expect(jsonLines(result.stdout).find((e) => e.type === 'summary')).toMatchObject({ analysed: 1, failed: 2 });
+    const failures = jsonLines((await runCli(['failures', '--db', db, '--json'])).stdout);
+    expect(failures.map((f) => [path.basename(f.path), f.code, f.message])).toEqual([
+      ['locked-folder', 'unreadable-folder', 'permission denied: Sonority may not list this folder'],
+      ['locked.mp3', 'permission-denied', 'permission denied: Sonority may not read this file'],
+    ]);
   });
 });
 
