@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SonorityError, describeFileError } from '../errors.ts';
+import { userDataDir } from '../paths.ts';
+import { DEFAULT_TAXONOMY } from './default-taxonomy.ts';
+import { createTaxonomy, type GenreDefinition, type Taxonomy, type TaxonomyDefinition } from './taxonomy.ts';
+
+const GENRE_FIELDS = ['name', 'label', 'parent', 'aliases'];
+
+/** The user's editable taxonomy: `<userData>/taxonomy.json`. */
+export function defaultTaxonomyPath(): string {
+  return path.join(userDataDir(), 'taxonomy.json');
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks one entry of `genres` field by field; throws an Error saying which field is wrong. */
+function parseGenre(value: unknown, where: string): GenreDefinition {
+  if (!isObject(value)) throw new Error(`${where} must be an object such as {"name": "Rock"}`);
+  const unknown = Object.keys(value).find((field) => !GENRE_FIELDS.includes(field));
+  if (unknown) throw new Error(`${where} has the unknown field "${unknown}" (a genre has ${GENRE_FIELDS.join(', ')})`);
+  const { name, label, parent, aliases } = value;
+  if (typeof name !== 'string') throw new Error(`${where}.name must be a string`);
+  if (label !== undefined && typeof label !== 'string') throw new Error(`${where}.label ("${name}") must be a string`);
+  if (parent !== undefined && typeof parent !== 'string') throw new Error(`${where}.parent ("${name}") must be a string`);
+  if (aliases !== undefined && !(Array.isArray(aliases) && aliases.every((alias) => typeof alias === 'string'))) throw new Error(`${where}.aliases ("${name}") must be a list of strings`);
+  return { name, label, parent, aliases };
+}
+
+/** Checks the shape of a parsed `taxonomy.json`; throws an Error saying what is wrong. */
+function parseDefinition(json: unknown): TaxonomyDefinition {
+  if (!isObject(json)) throw new Error('the file must hold an object: {"version": 1, "genres": [...]}');
+  if (json.version !== 1) throw new Error(`"version" must be 1, not ${JSON.stringify(json.version)}`);
+  if (!Array.isArray(json.genres)) throw new Error('"genres" must be a list of genres');
+  return { version: 1, genres: json.genres.map((genre, index) => parseGenre(genre, `genres[${index}]`)) };
+}
+
+/**
+ * Loads the genre taxonomy from a JSON file (default: `defaultTaxonomyPath()`),
+ * or the built-in one when the file does not exist. Throws a SonorityError
+ * naming the file and the problem: `taxonomy-unreadable` when it cannot be
+ * read, `taxonomy-invalid` when it is not valid JSON, has the wrong shape, or
+ * fails `createTaxonomy`'s checks (unknown parent, alias collision, a model
+ * label not mapped, ...).
+ */
+export function loadTaxonomy(filePath: string = defaultTaxonomyPath()): Taxonomy {
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return createTaxonomy(DEFAULT_TAXONOMY);
+    throw new SonorityError('taxonomy-unreadable', `cannot read the genre taxonomy ${filePath}: ${describeFileError(error).message}`, { cause: error });
+  }
+  try {
+    return createTaxonomy(parseDefinition(JSON.parse(text)));
+  } catch (error) {
+    const problem = error instanceof SyntaxError ? `it is not valid JSON (${error.message})` : (error as Error).message;
+    throw new SonorityError('taxonomy-invalid', `the genre taxonomy ${filePath} is invalid: ${problem}`, { cause: error });
+  }
+}
+
+/**
+ * Writes a taxonomy to a JSON file atomically (a temporary file in the same
+ * folder, flushed, then renamed over it), creating the folder if needed.
+ * Throws `taxonomy-invalid` without writing when the definition fails
+ * `createTaxonomy`'s checks, so a saved file always loads.
+ */
+export function saveTaxonomy(filePath: string, definition: TaxonomyDefinition): void {
+  try {
+    createTaxonomy(definition);
+  } catch (error) {
+    throw new SonorityError('taxonomy-invalid', `not writing the genre taxonomy ${filePath}: ${(error as Error).message}`, { cause: error });
+  }
+  fs.mkdirSync(path.dirname(filePath), { recursive: true });
+  const temporary = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${crypto.randomUUID()}.tmp`);
+  try {
+    fs.writeFileSync(temporary, `${JSON.stringify(definition, null, 2)}\n`, { flush: true });
+    fs.renameSync(temporary, filePath);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}
