@@ -17,7 +17,7 @@ describe('sonority CLI', () => {
   it('prints the summary for people and exits 0 when all is good', async () => {
     const result = await runCli(['scan', library, '--db', db]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Scanned .+ in \d+s: 2 audio files · 2 analysed · 0 unchanged · 0 moved · 0 failed · 0 gone\n$/);
+    expect(result.stdout).toMatch(/^Scanned .+ in \d+s: 2 audio files · 2 analysed · 2 predicted · 0 unchanged · 0 moved · 0 failed · 0 gone\n$/);
   });
 
   it('prints NDJSON progress events and a final summary with --json', async () => {

@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import path from 'node:path';
 import { SonorityError } from '../core/errors.ts';
-import { analyseFile, type DescriptorMatrix } from '../core/analysis/analyse-file.ts';
+import type { DescriptorMatrix } from '../core/analysis/analyse-file.ts';
 import { DECODE_SAMPLE_RATE } from '../core/decode/decoder.ts';
 import { DESCRIPTOR_NAMES } from '../core/features/descriptors.ts';
-import { readTags } from '../core/tags/read-tags.ts';
-import { sniffFile } from '../core/scan/sniff.ts';
+import { analyseOneFile } from './analyse-one.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
 
 interface Segment {
@@ -34,13 +32,7 @@ function segments(kind: Segment['kind'], matrix: DescriptorMatrix): Segment[] {
 export async function featuresCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, ffmpeg: { type: 'string' } } });
   if (positionals.length !== 1) throw new SonorityError('usage', 'give exactly one audio file\nusage: sonority features <file> [--json] [--ffmpeg PATH]');
-  const file = path.resolve(positionals[0]!);
-  const sniffed = await sniffFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new SonorityError('file-unreadable', `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
-  if (!sniffed.audio) throw new SonorityError(sniffed.code, `${file}: ${sniffed.reason}`);
-  const tags = await readTags(file);
-  const analysis = await analyseFile({ path: file, declaredDurationSec: tags.durationSec, ffmpegPath: values.ffmpeg });
+  const { file, analysis } = await analyseOneFile(positionals[0]!, values.ffmpeg);
   const rows = [...segments('window', analysis.windows), ...segments('frame', analysis.frames)];
   if (values.json) {
     writeJsonLine(io, { file, featureSet: analysis.featureSet, durationSec: analysis.durationSec, tempo: analysis.tempo, windows: rows.filter((r) => r.kind === 'window'), frames: rows.filter((r) => r.kind === 'frame') });

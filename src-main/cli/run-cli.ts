@@ -4,12 +4,20 @@ import { SCAN_USAGE, scanCommand } from './scan-command.ts';
 import { statusCommand } from './status-command.ts';
 import { failuresCommand } from './failures-command.ts';
 import { featuresCommand } from './features-command.ts';
+import { PREDICT_USAGE, predictCommand } from './predict-command.ts';
+import { REVIEW_USAGE, reviewCommand } from './review-command.ts';
+import { TRAIN_USAGE, trainCommand } from './train-command.ts';
+import { EVAL_USAGE, evalCommand } from './eval-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
   status: statusCommand,
   failures: failuresCommand,
   features: featuresCommand,
+  predict: predictCommand,
+  review: reviewCommand,
+  train: trainCommand,
+  eval: evalCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -19,8 +27,16 @@ usage:
   sonority status   [--db FILE] [--json]
   sonority failures [--db FILE] [--json]
   sonority features <file> [--json] [--ffmpeg PATH]   descriptors of each analysed window and 3-second frame
+  ${PREDICT_USAGE}   genres, probabilities and timeline of one file
+  ${REVIEW_USAGE}
+                    predicted tracks; --disputed: genre tags a confident prediction disagrees with
 
-The library database is --db, else $SONORITY_DB, else the per-user data folder.
+model development:
+  ${TRAIN_USAGE}
+  ${EVAL_USAGE}
+
+The library database is --db, else $SONORITY_DB, else the per-user data folder. The genre model is
+--model, else $SONORITY_MODEL, else the shipped one; $SONORITY_TF_BACKEND=wasm|cpu forces a backend.
 Exit codes: 0 all good · 1 finished with failures · 2 could not run · 130 stopped.
 `;
 

@@ -4,8 +4,9 @@ import { scanLibrary, type ScanEvent, type ScanSummary } from '../core/scan/scan
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { formatDuration } from './format.ts';
+import { loadModelForCli } from './model-loading.ts';
 
-export const SCAN_USAGE = 'sonority scan <folder> [--db FILE] [--json] [--workers N] [--ffmpeg PATH] [--retry-failed]';
+export const SCAN_USAGE = 'sonority scan <folder> [--db FILE] [--json] [--workers N] [--ffmpeg PATH] [--model DIR] [--retry-failed]';
 
 const JSON_PROGRESS_INTERVAL_MS = 250;
 
@@ -25,6 +26,7 @@ function createReporter(io: CliIo, json: boolean) {
         if (event.type === 'progress') lastJsonProgress = now;
         writeJsonLine(io, event.type === 'progress' ? { type: 'progress', ...event.progress } : event);
       } else if (event.type === 'progress') bar?.update(event.progress);
+      else if (event.type === 'classify' && event.done === event.total && event.total > 0) io.stderr.write(`Predicted genres for ${event.total} track${event.total === 1 ? '' : 's'}.\n`);
       else if (event.type === 'started') io.stderr.write(`Scanning ${event.root} with ${event.workers} worker thread${event.workers === 1 ? '' : 's'}…\n`);
     },
     finish: () => bar?.finish(),
@@ -34,7 +36,7 @@ function createReporter(io: CliIo, json: boolean) {
 
 function printSummary(io: CliIo, summary: ScanSummary, failures: Array<{ path: string; message: string }>): void {
   const verb = summary.status === 'cancelled' ? 'Stopped scanning' : 'Scanned';
-  const parts = [`${summary.found} audio files`, `${summary.analysed} analysed`, `${summary.skipped} unchanged`, `${summary.moved} moved`, `${summary.failed} failed`, `${summary.gone} gone`];
+  const parts = [`${summary.found} audio files`, `${summary.analysed} analysed`, `${summary.predicted} predicted`, `${summary.skipped} unchanged`, `${summary.moved} moved`, `${summary.failed} failed`, `${summary.gone} gone`];
   io.stdout.write(`${verb} ${summary.root} in ${formatDuration(summary.seconds)}: ${parts.join(' · ')}${summary.ignored ? ` (${summary.ignored} other files ignored)` : ''}\n`);
   if (summary.status === 'cancelled') io.stdout.write('Progress is saved; run the same scan again to resume.\n');
   if (failures.length === 0) return;
@@ -63,17 +65,18 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { db: { type: 'string' }, json: { type: 'boolean' }, workers: { type: 'string' }, ffmpeg: { type: 'string' }, 'retry-failed': { type: 'boolean' } },
+    options: { db: { type: 'string' }, json: { type: 'boolean' }, workers: { type: 'string' }, ffmpeg: { type: 'string' }, model: { type: 'string' }, 'retry-failed': { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new SonorityError('usage', `give exactly one folder to scan\nusage: ${SCAN_USAGE}`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) throw new SonorityError('usage', `--workers takes a positive whole number, not "${values.workers}"`);
   const reporter = createReporter(io, values.json ?? false);
+  const model = await loadModelForCli(io, values.model);
   const controller = new AbortController();
   const release = stopOnSignals(controller, reporter.log);
   try {
     const summary = await withDatabase(values.db, io.env, (db) =>
-      scanLibrary({ root: positionals[0]!, db, workers, ffmpegPath: values.ffmpeg, retryFailed: values['retry-failed'], signal: controller.signal, onEvent: reporter.onEvent }),
+      scanLibrary({ root: positionals[0]!, db, workers, ffmpegPath: values.ffmpeg, model, retryFailed: values['retry-failed'], signal: controller.signal, onEvent: reporter.onEvent }),
     );
     reporter.finish();
     if (values.json) writeJsonLine(io, { type: 'summary', ...summary });
@@ -82,5 +85,6 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
     return summary.failed > 0 ? EXIT_CODES.finishedWithFailures : EXIT_CODES.ok;
   } finally {
     release();
+    model.dispose();
   }
 }

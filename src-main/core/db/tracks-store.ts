@@ -1,5 +1,6 @@
 import type { Db } from './open-database.ts';
 import { nowIso, pathsUnder } from './time.ts';
+import { toBlob } from './blobs.ts';
 import type { TrackTags } from '../tags/read-tags.ts';
 import type { TrackAnalysis } from '../analysis/analyse-file.ts';
 
@@ -24,9 +25,6 @@ export interface AnalysedFile {
   analysis: TrackAnalysis;
 }
 
-/** The bytes of a typed array (little-endian on every platform Sonority ships for). */
-const blob = (array: Float32Array | Int32Array): Buffer => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-
 /** Track persistence for the scan: lookups by path and content, saving, relocating, marking gone. */
 export function createTracksStore(db: Db, featureSet: string) {
   const selectColumns = `SELECT t.id, t.path, t.size, t.mtime_ms AS mtimeMs, t.status,
@@ -45,6 +43,7 @@ export function createTracksStore(db: Db, featureSet: string) {
       year = excluded.year, tag_duration_sec = excluded.tag_duration_sec, status = 'analysed', last_seen_scan = excluded.last_seen_scan, updated_at = excluded.updated_at
     RETURNING id`);
   const clearGenres = db.prepare('DELETE FROM track_genres WHERE track_id = ?');
+  const clearPredictions = db.prepare('DELETE FROM predictions WHERE track_id = ?');
   const addGenre = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
   const saveAnalysis = db.prepare(`INSERT OR REPLACE INTO analyses (track_id, feature_set, analysed_at, sample_rate, sample_count, duration_sec, rms, peak)
     VALUES (@trackId, @featureSet, @now, @sampleRate, @sampleCount, @durationSec, @rms, @peak)`);
@@ -67,22 +66,23 @@ export function createTracksStore(db: Db, featureSet: string) {
     relocate: (id: number, path: string, mtimeMs: number, scanId: number): void => void relocate.run({ id, path, mtimeMs, scanId, now: nowIso() }),
     /** Marks the track at `path` (if stored) as failed in this scan. */
     markFailed: (path: string, scanId: number): void => void setStatus.run({ path, status: 'failed', scanId, now: nowIso() }),
-    /** Stores tags, genres and analysis of a file in one transaction; returns the track id. */
+    /** Stores tags, genres and analysis of a file in one transaction (dropping predictions made from an older analysis); returns the track id. */
     saveAnalysed: db.transaction((file: AnalysedFile, scanId: number, trackId?: number): number => {
       if (trackId !== undefined) relocate.run({ id: trackId, path: file.path, mtimeMs: file.mtimeMs, scanId, now: nowIso() });
       const now = nowIso();
       const { id } = upsert.get({ ...file, ...file.tags, scanId, now }) as { id: number };
       clearGenres.run(id);
+      clearPredictions.run(id);
       file.tags.genres.forEach((genre, position) => addGenre.run(id, position, genre));
       const { analysis } = file;
       saveAnalysis.run({ trackId: id, ...analysis, now });
       saveDescriptors.run({
         trackId: id,
         featureSet: analysis.featureSet,
-        windowStarts: blob(analysis.windows.starts),
-        windows: blob(analysis.windows.values),
-        frameStarts: blob(analysis.frames.starts),
-        frames: blob(analysis.frames.values),
+        windowStarts: toBlob(analysis.windows.starts),
+        windows: toBlob(analysis.windows.values),
+        frameStarts: toBlob(analysis.frames.starts),
+        frames: toBlob(analysis.frames.values),
         tempo: analysis.tempo,
       });
       return id;

@@ -11,13 +11,16 @@ import { createScansStore } from '../db/scans-store.ts';
 import { FEATURE_SET_VERSION, type AnalyseRequest, type TrackAnalysis } from '../analysis/analyse-file.ts';
 import { walkFolder, type FoundFile } from './walk.ts';
 import { ProgressTracker, type Outcome, type ScanProgress } from './progress.ts';
+import { classifyLibrary } from '../classify/classify-library.ts';
+import type { GenreModel } from '../model/genre-model.ts';
 import { assertUnchangedSinceWalk, attachTags, storeAnalysed, triage, type Candidate, type StageContext } from './scan-stages.ts';
 
 export type ScanEvent =
   | { type: 'started'; scanId: number; root: string; workers: number }
   | { type: 'found'; path: string }
   | { type: 'failure'; path: string; stage: string; code: string; message: string }
-  | { type: 'progress'; progress: ScanProgress };
+  | { type: 'progress'; progress: ScanProgress }
+  | { type: 'classify'; done: number; total: number };
 
 export interface ScanOptions {
   root: string;
@@ -27,6 +30,8 @@ export interface ScanOptions {
   workers?: number;
   /** Worker script of the analysis stage (default: the descriptor analysis); a module that serves `AnalyseRequest` → `TrackAnalysis`. */
   analysisWorker?: URL;
+  /** Genre model for the classify stage, run after the analysis on every track it has not predicted yet. */
+  model?: GenreModel;
   /** Retry files whose earlier failure would otherwise be kept as is. */
   retryFailed?: boolean;
   signal?: AbortSignal;
@@ -44,6 +49,8 @@ export interface ScanSummary {
   failed: number;
   gone: number;
   ignored: number;
+  /** Tracks the classify stage predicted (new, re-analysed, or left from an interrupted run). */
+  predicted: number;
   seconds: number;
 }
 
@@ -140,9 +147,12 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   const status = signal.aborted ? 'cancelled' : 'completed';
   const gone = status === 'completed' ? tracks.markGoneUnder(root, scanId) : 0;
   if (status === 'completed') failures.clearUnseenUnder(root, scanId);
+  const predicted = status === 'completed' && options.model
+    ? await classifyLibrary({ db: options.db, model: options.model, signal, onProgress: (p) => emit({ type: 'classify', ...p }) })
+    : 0;
   const final = progress.snapshot();
   const { analysed, skipped, moved, failed, ignored } = final;
-  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, seconds: final.elapsedSec };
+  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, predicted, seconds: final.elapsedSec };
   scans.finish(scanId, status, summary);
   if (stop.signal.aborted) throw new SonorityError('ffmpeg-missing', (stop.signal.reason as Error).message);
   return summary;

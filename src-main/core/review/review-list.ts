@@ -1,0 +1,50 @@
+import type { Db } from '../db/open-database.ts';
+import { canonicalGenres, displayNameForLabel, genresAgree, type Taxonomy } from '../taxonomy/taxonomy.ts';
+
+/**
+ * Where a track stands against the model: `disputed` (its genre tag disagrees
+ * with a confident prediction), `agrees`, `untagged`, `unsure` (tagged, the
+ * model disagrees but is not confident), or `out-of-distribution`.
+ */
+export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'out-of-distribution';
+
+/** One predicted track as the review lists show it. */
+export interface ReviewEntry {
+  trackId: number;
+  path: string;
+  artist: string | null;
+  title: string | null;
+  /** The file's genres, canonicalised through the taxonomy. */
+  tagGenres: string[];
+  predictedLabel: string;
+  predictedGenre: string;
+  probability: number;
+  ambiguous: boolean;
+  status: ReviewStatus;
+}
+
+function statusOf(taxonomy: Taxonomy, row: { label: string; confident: number; ood: number }, tagGenres: string[]): ReviewStatus {
+  if (row.ood) return 'out-of-distribution';
+  if (tagGenres.length === 0) return 'untagged';
+  if (genresAgree(taxonomy, tagGenres, row.label)) return 'agrees';
+  return row.confident ? 'disputed' : 'unsure';
+}
+
+/**
+ * Every present track the model has predicted, with its review status, most
+ * confident first; `only` keeps one status (`disputed`: ranked by how sure the model is).
+ */
+export function listReview(db: Db, modelId: string, taxonomy: Taxonomy, only?: ReviewStatus): ReviewEntry[] {
+  const rows = db.prepare(`SELECT t.id, t.path, t.artist, t.title, p.top_label AS label, p.top_probability AS probability, p.confident, p.ambiguous, p.out_of_distribution AS ood,
+      (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
+    FROM predictions p JOIN tracks t ON t.id = p.track_id
+    WHERE p.model_id = ? AND t.status = 'analysed' ORDER BY p.top_probability DESC, t.path`).all(modelId) as Array<Record<string, any>>;
+  return rows.map((row) => {
+    const tagGenres = canonicalGenres(taxonomy, JSON.parse(row.genres) as string[]);
+    return {
+      trackId: row.id, path: row.path, artist: row.artist, title: row.title, tagGenres,
+      predictedLabel: row.label, predictedGenre: displayNameForLabel(taxonomy, row.label), probability: row.probability,
+      ambiguous: row.ambiguous === 1, status: statusOf(taxonomy, row as { label: string; confident: number; ood: number }, tagGenres),
+    };
+  }).filter((entry) => !only || entry.status === only);
+}

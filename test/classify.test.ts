@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_DATA, convertReal, ffmpeg, jsonLines, runCli, tempDir } from './helpers/fixtures.ts';
+import { GTZAN } from './helpers/gtzan.ts';
+import { DEFAULT_MODEL_DIR } from '../src-main/core/model/model-files.ts';
+
+const metadata = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'genre-model.json'), 'utf8'));
+const clip = (name: string) => path.join(GTZAN, 'clips', `${name}.wav`);
+
+/** Classical, then metal, then classical again: 90 s, so three 30-second windows. */
+async function makeMedley(file: string): Promise<string> {
+  const inputs = [clip('classical.00000'), clip('metal.00000'), clip('classical.00000')].flatMap((f) => ['-i', f]);
+  await ffmpeg([...inputs, '-filter_complex', '[0:a][1:a][2:a]concat=n=3:v=0:a=1', '-c:a', 'flac', file]);
+  return file;
+}
+
+describe('the classify stage and the review list', () => {
+  const library = tempDir();
+  const db = path.join(tempDir(), 'classify.db');
+  const files = {
+    taggedWrong: path.join(library, 'classical tagged metal.mp3'),
+    taggedRight: path.join(library, 'metal.flac'),
+    untagged: path.join(library, 'jazz.ogg'),
+    whale: path.join(library, 'whale.ogg'),
+    medley: path.join(library, 'medley.flac'),
+  };
+  const scan = async (...extra: string[]) => jsonLines((await runCli(['scan', library, '--db', db, '--json', ...extra])).stdout).at(-1)!;
+  const review = async (...extra: string[]) => jsonLines((await runCli(['review', '--db', db, '--json', ...extra])).stdout);
+
+  beforeAll(async () => {
+    await convertReal(clip('classical.00000'), files.taggedWrong, 'mp3', { genre: 'Metal', artist: 'Orchestra' });
+    await convertReal(clip('metal.00000'), files.taggedRight, 'flac', { genre: 'Heavy Metal' });
+    await convertReal(clip('jazz.00000'), files.untagged, 'ogg');
+    fs.copyFileSync(path.join(SHARED_DATA, 'recordings', 'glacier-bay-humpback.hq.ogg'), files.whale);
+    await makeMedley(files.medley);
+  }, 60_000);
+
+  it('fills a prediction for every analysed track, with model id, feature set and a per-window timeline', async () => {
+    expect(await scan()).toMatchObject({ status: 'completed', analysed: 5, predicted: 5 });
+    const sqlite = new Database(db, { readonly: true });
+    const rows = sqlite.prepare(`SELECT t.path, p.model_id AS modelId, p.feature_set AS featureSet, p.top_label AS top, length(p.window_probabilities) AS windowBytes, length(p.embedding) AS embeddingBytes
+      FROM predictions p JOIN tracks t ON t.id = p.track_id ORDER BY t.path`).all() as Array<Record<string, any>>;
+    sqlite.close();
+    expect(rows).toHaveLength(5);
+    for (const row of rows) expect(row).toMatchObject({ modelId: metadata.id, featureSet: metadata.featureSet, embeddingBytes: expect.any(Number) });
+    const medley = rows.find((r) => r.path === files.medley)!;
+    expect(medley.windowBytes).toBe(3 * 10 * 4);
+  });
+
+  it('lists as disputed only the track whose tag a confident prediction contradicts', async () => {
+    const lines = await review('--disputed');
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', status: 'disputed', count: 1, modelId: metadata.id });
+    expect(lines[0]).toMatchObject({ path: files.taggedWrong, tagGenres: ['Metal'], predictedGenre: 'Classical', status: 'disputed' });
+    expect(lines[0]!.probability).toBeGreaterThanOrEqual(metadata.decision.confidentProbability);
+    const all = Object.fromEntries((await review()).filter((l) => l.type === 'track').map((l) => [l.path, l.status]));
+    expect(all[files.taggedRight]).toBe('agrees');
+    expect(all[files.untagged]).toBe('untagged');
+    expect(all[files.whale]).toBe('out-of-distribution');
+    const text = await runCli(['review', '--disputed', '--db', db]);
+    expect(text.stdout).toContain('Metal → Classical');
+  });
+
+  it('predicts nothing again on a rescan, a re-analysed track anew, and everything for another model', async () => {
+    expect(await scan()).toMatchObject({ analysed: 0, skipped: 5, predicted: 0 });
+    await convertReal(clip('jazz.00000'), files.untagged, 'ogg', { genre: 'Jazz' });
+    expect(await scan()).toMatchObject({ analysed: 1, predicted: 1 });
+    const other = tempDir();
+    for (const name of fs.readdirSync(DEFAULT_MODEL_DIR)) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(other, name));
+    fs.writeFileSync(path.join(other, 'genre-model.json'), JSON.stringify({ ...metadata, id: `${metadata.id}-copy` }));
+    expect(await scan('--model', other)).toMatchObject({ analysed: 0, predicted: 5 });
+  });
+
+  it('shows a timeline in `predict`: the metal middle of a classical medley', async () => {
+    const result = await runCli(['predict', files.medley, '--json']);
+    expect(result.code).toBe(0);
+    const [prediction] = jsonLines(result.stdout);
+    expect(prediction!.timeline.map((w: { startSec: number }) => Math.round(w.startSec))).toEqual([0, 30, 60]);
+    const tops = prediction!.timeline.map((w: { probabilities: Record<string, number> }) => Object.entries(w.probabilities).sort((a, b) => b[1] - a[1])[0]![0]);
+    expect(tops).toEqual(['Classical', 'Metal', 'Classical']);
+    const text = await runCli(['predict', files.medley]);
+    expect(text.stdout).toMatch(/0:30–1:00 {2}Metal \d+%/);
+  });
+});
