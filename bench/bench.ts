@@ -11,6 +11,9 @@ import { scanLibrary, type ScanSummary } from '../src-main/core/scan/scan-librar
 import { CACHE_DIR, ensureBenchLibrary } from './build-library.ts';
 import { forEachConcurrent, runFfmpeg } from './ffmpeg-jobs.ts';
 import { measureDescriptorSpeed, type DescriptorSpeed } from './descriptor-speed.ts';
+import { formatModelSpeed, measureModelSpeed } from './model-speed.ts';
+import { loadTensorFlow } from '../src-main/core/model/tf-runtime.ts';
+import { loadGenreModel } from '../src-main/core/model/genre-model.ts';
 
 const RESULTS_FILE = path.join(CACHE_DIR, 'bench-results.json');
 /** Decodes through the decoder interface like the analysis stage, computing nothing: isolates what the engine adds to decoding. */
@@ -188,7 +191,8 @@ const decodeOnly = () => forEachConcurrent(library.files, workers, (file) => run
 const failures: string[] = [];
 const dbDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sonority-bench-'));
 const db = openDatabase(path.join(dbDir, 'library.db'));
-const scan = () => scanLibrary({ root: library.root, db, ffmpegPath, workers, onEvent: (e) => void (e.type === 'failure' && failures.push(`${e.path}: ${e.message}`)) });
+const model = await loadGenreModel(await loadTensorFlow());
+const scan = () => scanLibrary({ root: library.root, db, ffmpegPath, workers, model, onEvent: (e) => void (e.type === 'failure' && failures.push(`${e.path}: ${e.message}`)) });
 try {
   const before = await measure('decode only (before)', count, sampler, decodeOnly);
   const viaInterface = await measure('decoder interface', count, sampler, () => decodeThroughInterface(library.files, workers, ffmpegPath));
@@ -199,7 +203,9 @@ try {
   checkScan(first.result, { analysed: count, skipped: 0 }, failures);
   const rescan = await measure('rescan (unchanged)', count, sampler, scan);
   checkScan(rescan.result, { analysed: 0, skipped: count }, failures);
-  const speed = await measureDescriptorSpeed(library.files.filter((_, i) => i % Math.floor(count / DESCRIPTOR_SAMPLE_TRACKS) === 0).slice(0, DESCRIPTOR_SAMPLE_TRACKS));
+  const sampleTracks = library.files.filter((_, i) => i % Math.floor(count / DESCRIPTOR_SAMPLE_TRACKS) === 0).slice(0, DESCRIPTOR_SAMPLE_TRACKS);
+  const speed = await measureDescriptorSpeed(sampleTracks);
+  const modelSpeed = await measureModelSpeed(sampleTracks);
 
   const phases = { before: before.phase, interface: viaInterface.phase, engine: engine.phase, after: after.phase, scan: first.phase, rescan: rescan.phase };
   const ratios = compare(phases);
@@ -207,6 +213,7 @@ try {
   report(Object.values(phases), library.totalHours, ratios, speed, maxRssMb);
   const descriptorBytes = db.prepare('SELECT AVG(LENGTH(window_starts) + LENGTH(windows) + LENGTH(frame_starts) + LENGTH(frames) + 8) AS bytes FROM descriptors').get() as { bytes: number };
   console.log(`descriptor storage: ${descriptorBytes.bytes.toFixed(0)} bytes per track on average`);
+  console.log(formatModelSpeed(modelSpeed));
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? null, loadAverage, node: process.version, ffmpeg: ffmpegPath },
@@ -216,6 +223,7 @@ try {
     ratios,
     descriptorSpeed: speed,
     descriptorBytesPerTrack: descriptorBytes.bytes,
+    modelSpeed,
     overheadTarget: OVERHEAD_TARGET,
     maxRssMb,
   };
@@ -223,6 +231,7 @@ try {
   console.log(`results written to ${RESULTS_FILE}`);
 } finally {
   sampler.stop();
+  model.dispose();
   db.close();
   await fs.rm(dbDir, { recursive: true, force: true });
 }

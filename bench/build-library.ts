@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseFile } from 'music-metadata';
 import { resolveFfmpegPath } from '../src-main/core/decode/ffmpeg-path.ts';
 import { forEachConcurrent, runFfmpeg } from './ffmpeg-jobs.ts';
+import { createRandom } from '../src-main/core/model/prng.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The repository's git-ignored cache folder. */
@@ -76,17 +77,6 @@ interface Manifest {
   buildSeconds?: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so every build plans the same library. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** ffmpeg writes one value per tag, so two genres are only possible as ID3v2.3 genre references, "(17)(13)", which readers split. */
 function genreTag(genres: Array<[string, number]>): string {
   return genres.length === 1 ? genres[0]![0] : genres.map(([, code]) => `(${code})`).join('');
@@ -94,7 +84,7 @@ function genreTag(genres: Array<[string, number]>): string {
 
 /** Plans the library: albums of 6-12 tracks, two albums per artist, tracks of 2-6 minutes made of 3-6 clips. */
 function planLibrary(clipCount: number): PlannedTrack[] {
-  const random = mulberry32(SEED);
+  const random = createRandom(SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const words = (count: number): string => Array.from({ length: count }, () => pick(WORDS)).join(' ');
   const newName = (taken: Set<string>, count: number): string => {

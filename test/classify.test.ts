@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA, convertReal, ffmpeg, jsonLines, runCli, tempDir } from './helpers/fixtures.ts';
 import { GTZAN } from './helpers/gtzan.ts';
 import { DEFAULT_MODEL_DIR } from '../src-main/core/model/model-files.ts';
+import { DEFAULT_TAXONOMY } from '../src-main/core/taxonomy/default-taxonomy.ts';
 
 const metadata = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'genre-model.json'), 'utf8'));
 const clip = (name: string) => path.join(GTZAN, 'clips', `${name}.wav`);
@@ -60,6 +61,20 @@ describe('the classify stage and the review list', () => {
     expect(all[files.whale]).toBe('out-of-distribution');
     const text = await runCli(['review', '--disputed', '--db', db]);
     expect(text.stdout).toContain('Metal → Classical');
+  });
+
+  it('names genres through the user\'s taxonomy file when there is one', async () => {
+    const config = tempDir();
+    const env = { XDG_CONFIG_HOME: config };
+    expect((await runCli(['taxonomy', '--init'], { env })).code).toBe(0);
+    const file = path.join(config, 'Sonority', 'taxonomy.json');
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(written).toEqual(JSON.parse(JSON.stringify(DEFAULT_TAXONOMY)));
+    const genres = written.genres.map((g: { label?: string }) => (g.label === 'classical' ? { ...g, name: 'Art Music', aliases: ['Classical'] } : g));
+    fs.writeFileSync(file, JSON.stringify({ version: 1, genres }));
+    expect((await runCli(['taxonomy'], { env })).stdout).toContain('Art Music  (model label classical; aliases: Classical)');
+    const lines = jsonLines((await runCli(['review', '--disputed', '--db', db, '--json'], { env })).stdout);
+    expect(lines[0]).toMatchObject({ path: files.taggedWrong, predictedGenre: 'Art Music' });
   });
 
   it('predicts nothing again on a rescan, a re-analysed track anew, and everything for another model', async () => {

@@ -14,6 +14,7 @@ import {
   perClassScores,
   topKAccuracy,
 } from '../src-main/core/model/metrics.ts';
+import { createRandom } from '../src-main/core/model/prng.ts';
 
 // Six examples, three classes. Predictions (argmax, ties to the lower index):
 // 0 ✓, 1 ✗, 1 ✓, 0 ✗ (tie 0.4/0.4), 2 ✓, 0 ✗.
@@ -142,20 +143,9 @@ describe('negativeLogLikelihood', () => {
 });
 
 describe('fitTemperature', () => {
-  /** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-  function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /** Logits c·z for standard-normal z, with labels drawn from softmax(z): the calibrating temperature is c. */
   function syntheticLogits(scale: number, examples: number, classes: number, seed: number) {
-    const random = mulberry32(seed);
+    const random = createRandom(seed);
     const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     const logits: Float64Array[] = [];
     const labels: number[] = [];

@@ -8,6 +8,7 @@ import { PREDICT_USAGE, predictCommand } from './predict-command.ts';
 import { REVIEW_USAGE, reviewCommand } from './review-command.ts';
 import { TRAIN_USAGE, trainCommand } from './train-command.ts';
 import { EVAL_USAGE, evalCommand } from './eval-command.ts';
+import { TAXONOMY_USAGE, taxonomyCommand } from './taxonomy-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   review: reviewCommand,
   train: trainCommand,
   eval: evalCommand,
+  taxonomy: taxonomyCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -30,6 +32,7 @@ usage:
   ${PREDICT_USAGE}   genres, probabilities and timeline of one file
   ${REVIEW_USAGE}
                     predicted tracks; --disputed: genre tags a confident prediction disagrees with
+  ${TAXONOMY_USAGE}   genre names, aliases and parents (--init: write it out to edit)
 
 model development:
   ${TRAIN_USAGE}

@@ -10,23 +10,6 @@ export interface StoredDescriptors extends TrackDescriptors {
   windowStarts: Int32Array;
 }
 
-/** A stored prediction as read back. */
-export interface StoredPrediction {
-  trackId: number;
-  modelId: string;
-  featureSet: string;
-  labels: string[];
-  probabilities: Float32Array;
-  windowStarts: Int32Array;
-  windows: Float32Array[];
-  embedding: Float32Array;
-  ambiguous: boolean;
-  oodScore: number;
-  outOfDistribution: boolean;
-  confident: boolean;
-  predictedAt: string;
-}
-
 function rows(values: Float32Array, width: number): Float32Array[] {
   return Array.from({ length: values.length / width }, (_, i) => values.subarray(i * width, (i + 1) * width));
 }
@@ -41,7 +24,6 @@ export function createPredictionsStore(db: Db, model: { id: string; featureSet: 
   const save = db.prepare(`INSERT OR REPLACE INTO predictions (track_id, model_id, feature_set, labels, probabilities, window_starts, window_probabilities, embedding,
       top_label, top_probability, ambiguous, ood_score, out_of_distribution, confident, predicted_at)
     VALUES (@trackId, @modelId, @featureSet, @labels, @probabilities, @windowStarts, @windows, @embedding, @topLabel, @topProbability, @ambiguous, @oodScore, @ood, @confident, @now)`);
-  const byTrack = db.prepare('SELECT * FROM predictions WHERE track_id = ? AND model_id = ?');
   const labels = JSON.stringify(model.labels);
 
   return {
@@ -65,18 +47,5 @@ export function createPredictionsStore(db: Db, model: { id: string; featureSet: 
         });
       }
     }),
-    /** The prediction this model made for a track, if any. */
-    get(trackId: number): StoredPrediction | undefined {
-      const row = byTrack.get(trackId, model.id) as Record<string, any> | undefined;
-      if (!row) return undefined;
-      const storedLabels = JSON.parse(row.labels) as string[];
-      return {
-        trackId, modelId: row.model_id, featureSet: row.feature_set, labels: storedLabels, probabilities: float32FromBlob(row.probabilities),
-        windowStarts: int32FromBlob(row.window_starts), windows: rows(float32FromBlob(row.window_probabilities), storedLabels.length), embedding: float32FromBlob(row.embedding),
-        ambiguous: row.ambiguous === 1, oodScore: row.ood_score, outOfDistribution: row.out_of_distribution === 1, confident: row.confident === 1, predictedAt: row.predicted_at,
-      };
-    },
   };
 }
-
-export type PredictionsStore = ReturnType<typeof createPredictionsStore>;

@@ -47,7 +47,7 @@ export function readFeatureTable(file: string): FeatureTable {
 }
 
 /** `blues.00000.wav` → `blues.00000`: the id used by split lists. */
-export function clipId(filename: string): string {
+function clipId(filename: string): string {
   return filename.trim().replace(/\.(wav|au|mp3|flac|ogg)$/i, '');
 }
 

@@ -47,6 +47,16 @@ export function buildModelCard(trained: TrainedGenreModel, metadata: GenreModelM
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const f3 = (x: number) => x.toFixed(3);
 
+/** Sentences naming every valid metric on which another candidate beats the chosen one. */
+function whereBaselinesWin(card: ModelCard): string[] {
+  const chosen = card.candidates.find((c) => c.name === card.chosen)!.valid;
+  const metrics = [['accuracy', true, pct], ['top2', true, pct], ['top3', true, pct], ['macroF1', true, f3], ['nll', false, f3]] as const;
+  return card.candidates.filter((c) => c.name !== card.chosen).flatMap((c) => {
+    const wins = metrics.filter(([key, higher]) => (higher ? c.valid[key] > chosen[key] : c.valid[key] < chosen[key]));
+    return wins.length ? [`${c.name} beats the chosen model on ${wins.map(([key, , show]) => `${key} (${show(c.valid[key])} vs ${show(chosen[key])})`).join(', ')}.`] : [];
+  });
+}
+
 /** The short human model card (`MODEL_CARD.md`), pointing at the confusion-matrix image. */
 export function modelCardMarkdown(card: ModelCard, confusionImage: string): string {
   const rows = card.candidates.map((c) => `| ${c.name}${c.name === card.chosen ? ' (chosen)' : ''} | ${c.summary} | ${pct(c.valid.accuracy)} | ${pct(c.valid.top2)} | ${pct(c.valid.top3)} | ${f3(c.valid.macroF1)} | ${f3(c.valid.nll)} | ${c.epochs.join(', ')} |`);
@@ -66,6 +76,8 @@ The valid figures below are from the model fitted on train only; the shipped wei
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
+The choice is by valid accuracy alone. With ${card.trainingData.valid} valid clips one clip is ${pct(1 / card.trainingData.valid)} and the standard error of an accuracy near 45% is about ${pct(Math.sqrt(0.45 * 0.55 / card.trainingData.valid))}, so the candidates are not reliably apart. ${whereBaselinesWin(card).join(' ') || 'No other candidate beats the chosen one on any valid metric.'}
+
 ## Chosen model on valid (temperature-scaled)
 Accuracy ${pct(card.valid.accuracy)}, top-2 ${pct(card.valid.top2)}, top-3 ${pct(card.valid.top3)}, macro F1 ${f3(card.valid.macroF1)}.
 
@@ -80,7 +92,7 @@ Temperature ${f3(cal.temperature)} (fitted on valid). ECE (15 bins) ${f3(cal.ece
 
 ## Decisions
 A genre is suggested only when the calibrated top probability is at least ${decision.confidentProbability} and the track is in distribution: on valid that covers ${pct(decision.onValid.coverage)} of clips, ${decision.onValid.accuracy === null ? 'none' : pct(decision.onValid.accuracy)} of them right. Ambiguous: top two within ${decision.ambiguousMargin}.
-Out of distribution: median window Mahalanobis distance (shrinkage ${card.outOfDistribution.shrinkage}, divided by √57) above ${f3(card.outOfDistribution.threshold)}, the ${card.outOfDistribution.quantile} quantile of the training windows.
+Out of distribution: median window Mahalanobis distance (shrinkage ${card.outOfDistribution.shrinkage}, divided by √57) above ${f3(card.outOfDistribution.threshold)}, the ${card.outOfDistribution.quantile} quantile of the training windows. How well it separates speech and field recordings from music: \`npm run bench:ood\` (figures in the README).
 
 ## Size and speed
 ${card.size.parameters} parameters, ${card.size.weightsBytes} bytes of weights. Inference ${inference.msPerTrack.toFixed(2)} ms per track of ${inference.windowsPerTrack} windows on the ${inference.backend} backend. Training took ${card.training.seconds.toFixed(1)} s on the ${card.training.backend} backend (TensorFlow.js ${card.training.tfjsVersion}).

@@ -31,6 +31,8 @@ async function loadNative(): Promise<TfRuntime | null> {
 async function loadPortable(preferred: 'wasm' | 'cpu'): Promise<TfRuntime> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
+  // Production mode: no debug checks, and no console banner urging tfjs-node on the cpu backend.
+  tf.enableProdMode();
   if (preferred === 'cpu' || !(await tf.setBackend('wasm').catch(() => false))) await tf.setBackend('cpu');
   await tf.ready();
   return { tf, backend: tf.getBackend(), source: '@tensorflow/tfjs' };
