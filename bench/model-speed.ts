@@ -7,8 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyseFile, type DescriptorMatrix } from '../src-main/core/analysis/analyse-file.ts';
-import { DESCRIPTOR_NAMES } from '../src-main/core/features/descriptors.ts';
+import { analyseFile, descriptorRows } from '../src-main/core/analysis/analyse-file.ts';
 import { describeRuntime, loadTensorFlow } from '../src-main/core/model/tf-runtime.ts';
 import { loadGenreModel, type TrackDescriptors } from '../src-main/core/model/genre-model.ts';
 
@@ -24,8 +23,6 @@ export interface ModelSpeed {
   inferenceShare: number;
 }
 
-const rowsOf = (m: DescriptorMatrix) => Array.from(m.starts, (_, i) => m.values.subarray(i * DESCRIPTOR_NAMES.length, (i + 1) * DESCRIPTOR_NAMES.length));
-
 function timeMs(work: () => void, repeats: number): number {
   work();
   const started = performance.now();
@@ -39,7 +36,7 @@ export async function measureModelSpeed(files: readonly string[]): Promise<Model
   const started = performance.now();
   for (const file of files) {
     const analysis = await analyseFile({ path: file });
-    tracks.push({ windows: rowsOf(analysis.windows), frames: rowsOf(analysis.frames) });
+    tracks.push({ windows: descriptorRows(analysis.windows), frames: descriptorRows(analysis.frames) });
   }
   const analysisMsPerTrack = (performance.now() - started) / files.length;
   const runtime = await loadTensorFlow();

@@ -12,11 +12,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyseFile } from '../src-main/core/analysis/analyse-file.ts';
-import { DESCRIPTOR_NAMES } from '../src-main/core/features/descriptors.ts';
+import { analyseFile, descriptorRows } from '../src-main/core/analysis/analyse-file.ts';
 import { loadTensorFlow, describeRuntime } from '../src-main/core/model/tf-runtime.ts';
 import { loadGenreModel } from '../src-main/core/model/genre-model.ts';
-import type { DescriptorMatrix } from '../src-main/core/analysis/analyse-file.ts';
 
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 /** The recordings that are not music, by file-name prefix. */
@@ -36,15 +34,13 @@ export function auroc(positive: number[], negative: number[]): number {
   return wins / (positive.length * negative.length);
 }
 
-const rowsOf = (m: DescriptorMatrix) => Array.from(m.starts, (_, i) => m.values.subarray(i * DESCRIPTOR_NAMES.length, (i + 1) * DESCRIPTOR_NAMES.length));
-
 if (import.meta.main) {
   const runtime = await loadTensorFlow();
   const model = await loadGenreModel(runtime);
   const results: { file: string; music: boolean; score: number; flagged: boolean; confident: boolean; top: string; probability: number }[] = [];
   for (const { file, music } of oodFiles()) {
     const analysis = await analyseFile({ path: file });
-    const [p] = model.predictTracks([{ windows: rowsOf(analysis.windows), frames: rowsOf(analysis.frames) }]);
+    const [p] = model.predictTracks([{ windows: descriptorRows(analysis.windows), frames: descriptorRows(analysis.frames) }]);
     results.push({ file: path.basename(file), music, score: p!.oodScore, flagged: p!.outOfDistribution, confident: p!.confident, top: p!.top[0]!.label, probability: p!.top[0]!.probability });
   }
   const group = (music: boolean) => results.filter((r) => r.music === music);

@@ -6,6 +6,8 @@ import { SHARED_DATA, convertReal, ffmpeg, jsonLines, runCli, tempDir } from './
 import { GTZAN } from './helpers/gtzan.ts';
 import { DEFAULT_MODEL_DIR } from '../src-main/core/model/model-files.ts';
 import { DEFAULT_TAXONOMY } from '../src-main/core/taxonomy/default-taxonomy.ts';
+import { classifyLibrary } from '../src-main/core/classify/classify-library.ts';
+import { shippedModel } from './helpers/model.ts';
 
 const metadata = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'genre-model.json'), 'utf8'));
 const clip = (name: string) => path.join(GTZAN, 'clips', `${name}.wav`);
@@ -26,6 +28,7 @@ describe('the classify stage and the review list', () => {
     untagged: path.join(library, 'jazz.ogg'),
     whale: path.join(library, 'whale.ogg'),
     medley: path.join(library, 'medley.flac'),
+    otherGenre: path.join(library, 'classical tagged house.m4a'),
   };
   const scan = async (...extra: string[]) => jsonLines((await runCli(['scan', library, '--db', db, '--json', ...extra])).stdout).at(-1)!;
   const review = async (...extra: string[]) => jsonLines((await runCli(['review', '--db', db, '--json', ...extra])).stdout);
@@ -36,16 +39,18 @@ describe('the classify stage and the review list', () => {
     await convertReal(clip('jazz.00000'), files.untagged, 'ogg');
     fs.copyFileSync(path.join(SHARED_DATA, 'recordings', 'glacier-bay-humpback.hq.ogg'), files.whale);
     await makeMedley(files.medley);
+    await convertReal(clip('classical.00000'), files.otherGenre, 'm4a', { genre: 'House' });
   }, 60_000);
 
   it('fills a prediction for every analysed track, with model id, feature set and a per-window timeline', async () => {
-    expect(await scan()).toMatchObject({ status: 'completed', analysed: 5, predicted: 5 });
+    expect(await scan()).toMatchObject({ status: 'completed', analysed: 6, predicted: 6 });
     const sqlite = new Database(db, { readonly: true });
     const rows = sqlite.prepare(`SELECT t.path, p.model_id AS modelId, p.feature_set AS featureSet, p.top_label AS top, length(p.window_probabilities) AS windowBytes, length(p.embedding) AS embeddingBytes
       FROM predictions p JOIN tracks t ON t.id = p.track_id ORDER BY t.path`).all() as Array<Record<string, any>>;
     sqlite.close();
-    expect(rows).toHaveLength(5);
-    for (const row of rows) expect(row).toMatchObject({ modelId: metadata.id, featureSet: metadata.featureSet, embeddingBytes: expect.any(Number) });
+    expect(rows).toHaveLength(6);
+    const embeddingSize = metadata.architecture.hidden.at(-1) * metadata.architecture.members;
+    for (const row of rows) expect(row).toMatchObject({ modelId: metadata.id, featureSet: metadata.featureSet, embeddingBytes: 4 * embeddingSize });
     const medley = rows.find((r) => r.path === files.medley)!;
     expect(medley.windowBytes).toBe(3 * 10 * 4);
   });
@@ -59,6 +64,8 @@ describe('the classify stage and the review list', () => {
     expect(all[files.taggedRight]).toBe('agrees');
     expect(all[files.untagged]).toBe('untagged');
     expect(all[files.whale]).toBe('out-of-distribution');
+    // The model cannot predict House, so a confident Classical is no conflict it can judge.
+    expect(all[files.otherGenre]).toBe('outside-model');
     const text = await runCli(['review', '--disputed', '--db', db]);
     expect(text.stdout).toContain('Metal → Classical');
   });
@@ -78,13 +85,28 @@ describe('the classify stage and the review list', () => {
   });
 
   it('predicts nothing again on a rescan, a re-analysed track anew, and everything for another model', async () => {
-    expect(await scan()).toMatchObject({ analysed: 0, skipped: 5, predicted: 0 });
+    expect(await scan()).toMatchObject({ analysed: 0, skipped: 6, predicted: 0 });
     await convertReal(clip('jazz.00000'), files.untagged, 'ogg', { genre: 'Jazz' });
     expect(await scan()).toMatchObject({ analysed: 1, predicted: 1 });
     const other = tempDir();
     for (const name of fs.readdirSync(DEFAULT_MODEL_DIR)) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(other, name));
     fs.writeFileSync(path.join(other, 'genre-model.json'), JSON.stringify({ ...metadata, id: `${metadata.id}-copy` }));
-    expect(await scan('--model', other)).toMatchObject({ analysed: 0, predicted: 5 });
+    expect(await scan('--model', other)).toMatchObject({ analysed: 0, predicted: 6 });
+  });
+
+  it('resumes an interrupted classify stage in batches, storing what a whole run stores', async () => {
+    const sqlite = new Database(db);
+    const snapshot = () => sqlite.prepare('SELECT track_id, top_label, probabilities, embedding FROM predictions WHERE model_id = ? ORDER BY track_id').all(metadata.id);
+    const before = snapshot();
+    sqlite.prepare('DELETE FROM predictions WHERE model_id = ? AND track_id IN (SELECT track_id FROM predictions WHERE model_id = ? ORDER BY track_id LIMIT 5)').run(metadata.id, metadata.id);
+    const model = await shippedModel();
+    const progress: number[] = [];
+    const predicted = await classifyLibrary({ db: sqlite, model, batchSize: 2, onProgress: (p) => progress.push(p.done) });
+    model.dispose();
+    expect(predicted).toBe(5);
+    expect(progress).toEqual([0, 2, 4, 5]);
+    expect(snapshot()).toEqual(before);
+    sqlite.close();
   });
 
   it('shows a timeline in `predict`: the metal middle of a classical medley', async () => {

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyseFile } from '../src-main/core/analysis/analyse-file.ts';
+import { analyseFile, descriptorRows } from '../src-main/core/analysis/analyse-file.ts';
 import type { GenreModel, TrackPrediction } from '../src-main/core/model/genre-model.ts';
 import { fitOod, invertSpd, oodDistance } from '../src-main/core/model/ood.ts';
 import { createRandom } from '../src-main/core/model/prng.ts';
 import { NON_MUSIC } from '../bench/ood-separation.ts';
 import { SHARED_DATA } from './helpers/fixtures.ts';
-import { matrixRows, shippedModel } from './helpers/model.ts';
+import { shippedModel } from './helpers/model.ts';
 
 const RECORDINGS = path.join(SHARED_DATA, 'recordings');
 const MUSIC = ['Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra)', '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime', 'Karissa_Hobbs_-_Lets_Go_Fishin'];
@@ -41,7 +41,7 @@ describe('the out-of-distribution check', () => {
       for (const name of [...NON_MUSIC, ...MUSIC]) {
         const file = path.join(RECORDINGS, `${name}.hq.ogg`);
         const analysis = await analyseFile({ path: file.includes('robin') ? path.join(RECORDINGS, '456440__inspectorj__bird-whistling-robin-single-13.hq.ogg') : file });
-        predictions.set(name, model.predictTracks([{ windows: matrixRows(analysis.windows), frames: matrixRows(analysis.frames) }])[0]!);
+        predictions.set(name, model.predictTracks([{ windows: descriptorRows(analysis.windows), frames: descriptorRows(analysis.frames) }])[0]!);
       }
     }, 180_000);
     afterAll(() => model.dispose());

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SonorityError } from '../core/errors.ts';
 import { DECODE_SAMPLE_RATE } from '../core/decode/decoder.ts';
-import { DESCRIPTOR_NAMES } from '../core/features/descriptors.ts';
-import type { DescriptorMatrix } from '../core/analysis/analyse-file.ts';
+import { descriptorRows, type DescriptorMatrix } from '../core/analysis/analyse-file.ts';
 import type { TrackPrediction } from '../core/model/genre-model.ts';
 import { loadTaxonomy } from '../core/taxonomy/taxonomy-file.ts';
 import { displayNameForLabel, genresAgree, type Taxonomy } from '../core/taxonomy/taxonomy.ts';
@@ -12,10 +11,6 @@ import { writeJsonLine, type CliIo } from './io.ts';
 import { formatClock, probabilityBar } from './format.ts';
 
 export const PREDICT_USAGE = 'sonority predict <file> [--json] [--model DIR] [--ffmpeg PATH]';
-
-function rowsOf(matrix: DescriptorMatrix): Float32Array[] {
-  return Array.from(matrix.starts, (_, i) => matrix.values.subarray(i * DESCRIPTOR_NAMES.length, (i + 1) * DESCRIPTOR_NAMES.length));
-}
 
 function verdict(p: TrackPrediction, genre: (label: string) => string, threshold: number): string {
   if (p.outOfDistribution) return `out of distribution (score ${p.oodScore.toFixed(2)} > ${threshold.toFixed(2)}): not music this model knows, so no genre is suggested`;
@@ -61,7 +56,7 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
   const taxonomy = loadTaxonomy();
   const { file, analysis, genres } = await analyseOneFile(positionals[0]!, values.ffmpeg);
   const model = await loadModelForCli(io, values.model);
-  const [prediction] = model.predictTracks([{ windows: rowsOf(analysis.windows), frames: rowsOf(analysis.frames) }]);
+  const [prediction] = model.predictTracks([{ windows: descriptorRows(analysis.windows), frames: descriptorRows(analysis.frames) }]);
   model.dispose();
   const { metadata } = model;
   const result = describe(file, genres, analysis.windows, prediction!, taxonomy, metadata.labels);

@@ -7,15 +7,16 @@ import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
 export const REVIEW_USAGE = 'sonority review [--disputed | --status S] [--limit N] [--db FILE] [--model DIR] [--json]';
 
-const STATUSES: readonly ReviewStatus[] = ['disputed', 'agrees', 'untagged', 'unsure', 'out-of-distribution'];
+const STATUSES: readonly ReviewStatus[] = ['disputed', 'agrees', 'untagged', 'unsure', 'outside-model', 'out-of-distribution'];
 
 /** `sonority review [--disputed]`: predicted tracks with their review status; `--disputed` lists tag/prediction conflicts, surest first. */
 export async function reviewCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { disputed: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } } });
+  if (values.disputed && values.status) throw new SonorityError('usage', `give --disputed or --status, not both\nusage: ${REVIEW_USAGE}`);
   const only = values.disputed ? 'disputed' : (values.status as ReviewStatus | undefined);
   if (only && !STATUSES.includes(only)) throw new SonorityError('usage', `--status is one of ${STATUSES.join(', ')}, not "${only}"`);
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
-  if (!(limit > 0)) throw new SonorityError('usage', `--limit takes a positive number, not "${values.limit}"`);
+  if (!(Number.isInteger(limit) && limit > 0) && limit !== Infinity) throw new SonorityError('usage', `--limit takes a positive whole number, not "${values.limit}"`);
   const metadata = readModelMetadata(values.model ?? (io.env.SONORITY_MODEL || undefined));
   const taxonomy = loadTaxonomy();
   const entries = await withDatabase(values.db, io.env, (db) => listReview(db, metadata.id, taxonomy, only));

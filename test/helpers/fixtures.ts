@@ -75,11 +75,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `sonority` CLI in a child process (Node 24 from node_modules/.bin). */
+/** The user's own settings never reach the CLI under test: a fresh config folder (taxonomy, default database) and the shipped model. */
+const ISOLATED_ENV = { XDG_CONFIG_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'sonority-config-')), SONORITY_MODEL: '', SONORITY_TF_BACKEND: 'wasm' };
+
+/** Runs the real `sonority` CLI in a child process (Node 24 from node_modules/.bin), isolated from the user's settings. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; onStdout?: (text: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...ISOLATED_ENV, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });

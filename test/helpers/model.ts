@@ -3,8 +3,6 @@ import { loadTensorFlow } from '../../src-main/core/model/tf-runtime.ts';
 import { loadGenreModel, type GenreModel } from '../../src-main/core/model/genre-model.ts';
 import { readFeatureTable, readIdList, selectRows } from '../../src-main/core/model/feature-table.ts';
 import type { LabelledRows } from '../../src-main/core/model/train-genre-model.ts';
-import type { DescriptorMatrix } from '../../src-main/core/analysis/analyse-file.ts';
-import { DESCRIPTOR_NAMES } from '../../src-main/core/features/descriptors.ts';
 import { GTZAN } from './gtzan.ts';
 
 export const TRAINVAL_TABLE = path.join(GTZAN, 'features_30_sec.trainval.csv');
@@ -18,9 +16,4 @@ export async function shippedModel(): Promise<GenreModel> {
 export function splitRows(split: 'train' | 'valid'): LabelledRows {
   const rows = selectRows(readFeatureTable(TRAINVAL_TABLE), readIdList(path.join(GTZAN, 'splits', `${split}.txt`)), split);
   return { ids: rows.ids, rows: rows.rows, labels: rows.labels as string[] };
-}
-
-/** The rows of a descriptor matrix. */
-export function matrixRows(matrix: DescriptorMatrix): Float32Array[] {
-  return Array.from(matrix.starts, (_, i) => matrix.values.subarray(i * DESCRIPTOR_NAMES.length, (i + 1) * DESCRIPTOR_NAMES.length));
 }

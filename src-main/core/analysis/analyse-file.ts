@@ -21,6 +21,11 @@ export interface DescriptorMatrix {
   values: Float32Array;
 }
 
+/** The rows of a descriptor matrix, one view of 57 values per window or frame. */
+export function descriptorRows(matrix: DescriptorMatrix): Float32Array[] {
+  return Array.from(matrix.starts, (_, i) => matrix.values.subarray(i * DESCRIPTOR_NAMES.length, (i + 1) * DESCRIPTOR_NAMES.length));
+}
+
 /** What the analysis stage stores for one track. */
 export interface TrackAnalysis {
   featureSet: string;

@@ -9,6 +9,7 @@ export interface ClassifyProgress {
   total: number;
 }
 
+/** What the classify stage runs on, and how it reports. */
 export interface ClassifyOptions {
   db: Db;
   model: GenreModel;

@@ -5,6 +5,9 @@ import { standardise } from './standardiser.ts';
 import { softmax } from './calibration.ts';
 import { oodDistance } from './ood.ts';
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
+import { median } from '../features/stats.ts';
+import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
+import { SonorityError } from '../errors.ts';
 
 /**
  * A track as the model sees it: rows of 57 descriptors (GTZAN order) for each
@@ -45,16 +48,9 @@ export interface TrackPrediction {
 /** A loaded genre model: architecture-independent inference over tracks. */
 export interface GenreModel {
   metadata: GenreModelMetadata;
-  runtime: TfRuntime;
   /** Predicts a batch of tracks in one pass over all their windows. */
   predictTracks(tracks: readonly TrackDescriptors[]): TrackPrediction[];
   dispose(): void;
-}
-
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function meanRows(rows: Float32Array[]): Float32Array {
@@ -67,7 +63,7 @@ function decide(metadata: GenreModelMetadata, windows: Float32Array[], embedding
   const probabilities = meanRows(windows);
   const top = Array.from(probabilities, (probability, i) => ({ label: metadata.labels[i]!, probability }))
     .sort((a, b) => b.probability - a.probability).slice(0, 3);
-  const oodScore = medianOf(distances);
+  const oodScore = median(distances);
   const outOfDistribution = oodScore > metadata.ood.threshold;
   return {
     windows, probabilities, top, oodScore, outOfDistribution,
@@ -87,17 +83,21 @@ function rowsOf(tensor: TF.Tensor): Float32Array[] {
 export async function loadGenreModel(runtime: TfRuntime, dir: string = DEFAULT_MODEL_DIR): Promise<GenreModel> {
   const { tf } = runtime;
   const { model, metadata } = await readGenreModel(tf, dir);
+  if (metadata.featureSet !== FEATURE_SET_VERSION) {
+    model.dispose();
+    throw new SonorityError('model-invalid', `the genre model ${metadata.id} reads descriptors "${metadata.featureSet}", but this version of Sonority computes "${FEATURE_SET_VERSION}"; train a model for it (npm run train)`);
+  }
   return {
     metadata,
-    runtime,
     predictTracks(tracks) {
       const rows = tracks.flatMap((track) => track.windows);
       if (rows.length === 0) return [];
       const inputs = standardise(metadata.standardiser, rows);
-      const [logits, embedding] = tf.tidy(() => {
-        const outputs = model.predict(tf.tensor2d(inputs.map((r) => Array.from(r)), [rows.length, DESCRIPTOR_NAMES.length])) as TF.Tensor[];
-        return [rowsOf(outputs[0]!), rowsOf(outputs[1]!)];
-      });
+      const flat = new Float32Array(rows.length * DESCRIPTOR_NAMES.length);
+      inputs.forEach((row, i) => flat.set(row, i * DESCRIPTOR_NAMES.length));
+      const outputs = tf.tidy(() => model.predict(tf.tensor2d(flat, [rows.length, DESCRIPTOR_NAMES.length])) as TF.Tensor[]);
+      const [logits, embedding] = outputs.map(rowsOf);
+      outputs.forEach((t) => t.dispose());
       let offset = 0;
       return tracks.map((track) => {
         const range = [offset, (offset += track.windows.length)] as const;

@@ -88,11 +88,11 @@ ${perClass.join('\n')}
 ![Confusion matrix on valid](${confusionImage})
 
 ## Calibration
-Temperature ${f3(cal.temperature)} (fitted on valid). ECE (15 bins) ${f3(cal.eceBefore)} before, ${f3(cal.eceAfter)} after scaling; NLL ${f3(cal.nllBefore)} → ${f3(cal.nllAfter)}. The "after" figures cross-fit the temperature on valid's two halves (each half scaled by the other's fit).
+Temperature ${f3(cal.temperature)} (fitted on valid). ECE (15 bins) ${f3(cal.eceBefore)} before, ${f3(cal.eceAfter)} after scaling; NLL ${f3(cal.nllBefore)} → ${f3(cal.nllAfter)}. The "after" figures cross-fit the temperature on valid's two halves (each half scaled by the other's fit). The temperature comes from the model fitted on train only and is carried over to the refit, whose own calibration cannot be measured without unseen data.
 
 ## Decisions
 A genre is suggested only when the calibrated top probability is at least ${decision.confidentProbability} and the track is in distribution: on valid that covers ${pct(decision.onValid.coverage)} of clips, ${decision.onValid.accuracy === null ? 'none' : pct(decision.onValid.accuracy)} of them right. Ambiguous: top two within ${decision.ambiguousMargin}.
-Out of distribution: median window Mahalanobis distance (shrinkage ${card.outOfDistribution.shrinkage}, divided by √57) above ${f3(card.outOfDistribution.threshold)}, the ${card.outOfDistribution.quantile} quantile of the training windows. How well it separates speech and field recordings from music: \`npm run bench:ood\` (figures in the README).
+Out of distribution: median window Mahalanobis distance (shrinkage ${card.outOfDistribution.shrinkage}, divided by √57) above ${f3(card.outOfDistribution.threshold)}, the ${card.outOfDistribution.quantile} quantile of held-out training distances (five folds). How well it separates speech and field recordings from music: \`npm run bench:ood\` (figures in the README).
 
 ## Size and speed
 ${card.size.parameters} parameters, ${card.size.weightsBytes} bytes of weights. Inference ${inference.msPerTrack.toFixed(2)} ms per track of ${inference.windowsPerTrack} windows on the ${inference.backend} backend. Training took ${card.training.seconds.toFixed(1)} s on the ${card.training.backend} backend (TensorFlow.js ${card.training.tfjsVersion}).

@@ -67,13 +67,24 @@ function readModelFile(dir: string, name: string): Buffer {
   try {
     return fs.readFileSync(path.join(dir, name));
   } catch (error) {
-    throw new SonorityError('model-missing', `cannot read the genre model's ${name} in ${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (run `npm run train`?)' : (error as Error).message}`);
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const hint = missing ? (path.resolve(dir) === path.resolve(DEFAULT_MODEL_DIR) ? 'no such file (run `npm run train`)' : 'no such file: is this a model folder?') : (error as Error).message;
+    throw new SonorityError('model-missing', `cannot read the genre model's ${name} in ${dir}: ${hint}`);
+  }
+}
+
+function parseModelJson<T>(dir: string, name: string): T {
+  try {
+    return JSON.parse(readModelFile(dir, name).toString('utf8')) as T;
+  } catch (error) {
+    if (error instanceof SonorityError) throw error;
+    throw new SonorityError('model-invalid', `the genre model's ${name} in ${dir} is damaged: ${(error as Error).message}`);
   }
 }
 
 /** Reads only a saved model's metadata (its id, labels, thresholds), without TensorFlow.js. */
 export function readModelMetadata(dir: string = DEFAULT_MODEL_DIR): GenreModelMetadata {
-  const metadata = JSON.parse(readModelFile(dir, FILES.metadata).toString('utf8')) as GenreModelMetadata;
+  const metadata = parseModelJson<GenreModelMetadata>(dir, FILES.metadata);
   if (metadata.format !== 'sonority-genre-model' || metadata.version !== 1) throw new SonorityError('model-invalid', `${path.join(dir, FILES.metadata)} is not a Sonority genre model (version 1)`);
   return metadata;
 }
@@ -81,8 +92,12 @@ export function readModelMetadata(dir: string = DEFAULT_MODEL_DIR): GenreModelMe
 /** Reads a saved model folder: the layers model and its metadata. Throws `model-missing` or `model-invalid`. */
 export async function readGenreModel(tf: Tf, dir: string): Promise<{ model: TF.LayersModel; metadata: GenreModelMetadata }> {
   const metadata = readModelMetadata(dir);
-  const topology = JSON.parse(readModelFile(dir, FILES.topology).toString('utf8')) as { modelTopology: object; weightsManifest: { weights: TF.io.WeightsManifestEntry[] }[] };
+  const topology = parseModelJson<{ modelTopology: object; weightsManifest: { weights: TF.io.WeightsManifestEntry[] }[] }>(dir, FILES.topology);
   const weightData = new Uint8Array(readModelFile(dir, FILES.weights)).buffer;
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs: topology.weightsManifest.flatMap((group) => group.weights), weightData }));
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs: topology.weightsManifest.flatMap((group) => group.weights), weightData })).catch((error: Error) => {
+    throw new SonorityError('model-invalid', `the genre model in ${dir} cannot be loaded: ${error.message}`);
+  });
+  const outputs = (model.outputs[0]!.shape.at(-1) ?? 0) as number;
+  if (outputs !== metadata.labels.length) throw new SonorityError('model-invalid', `the genre model in ${dir} has ${outputs} outputs but ${metadata.labels.length} labels`);
   return { model, metadata };
 }

@@ -10,7 +10,7 @@ export interface OodModel {
   precision: number[];
   /** Shrinkage weight towards the scaled identity. */
   shrinkage: number;
-  /** Distances above this are out of distribution: a high quantile of the training rows' own distances. */
+  /** Distances above this are out of distribution: a high quantile of held-out training rows' distances. */
   threshold: number;
   thresholdQuantile: number;
 }
@@ -69,16 +69,29 @@ export function oodDistance(model: Pick<OodModel, 'mean' | 'precision'>, row: Ar
   return Math.sqrt(Math.max(squared, 0) / d);
 }
 
-/** Fits the out-of-distribution model on the standardised training rows. */
-export function fitOod(rows: readonly ArrayLike<number>[], shrinkage = 0.1, thresholdQuantile = 0.99): OodModel {
+function fitGaussian(rows: readonly ArrayLike<number>[], shrinkage: number): Pick<OodModel, 'mean' | 'precision'> {
   const d = rows[0]!.length;
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((sum, row) => sum + row[j]!, 0) / rows.length);
   const cov = covariance(rows, mean);
   let trace = 0;
   for (let i = 0; i < d; i++) trace += cov[i * d + i]!;
   const shrunk = cov.map((value, k) => (1 - shrinkage) * value + (k % (d + 1) === 0 ? (shrinkage * trace) / d : 0));
-  const precision = Array.from(invertSpd(shrunk, d));
-  const distances = rows.map((row) => oodDistance({ mean, precision }, row)).sort((a, b) => a - b);
-  const threshold = distances[Math.min(distances.length - 1, Math.ceil(thresholdQuantile * distances.length) - 1)]!;
-  return { mean, precision, shrinkage, threshold, thresholdQuantile };
+  return { mean, precision: Array.from(invertSpd(shrunk, d)) };
+}
+
+/**
+ * Fits the out-of-distribution model on the standardised training rows. The
+ * threshold is a quantile of held-out distances (each of `folds` interleaved
+ * folds measured against a Gaussian fitted without it), since a row's
+ * distance from a fit that includes it is biased low.
+ */
+export function fitOod(rows: readonly ArrayLike<number>[], shrinkage = 0.1, thresholdQuantile = 0.99, folds = 5): OodModel {
+  const heldOut: number[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const gaussian = fitGaussian(rows.filter((_, i) => i % folds !== fold), shrinkage);
+    rows.forEach((row, i) => i % folds === fold && heldOut.push(oodDistance(gaussian, row)));
+  }
+  heldOut.sort((a, b) => a - b);
+  const threshold = heldOut[Math.min(heldOut.length - 1, Math.ceil(thresholdQuantile * heldOut.length) - 1)]!;
+  return { ...fitGaussian(rows, shrinkage), shrinkage, threshold, thresholdQuantile };
 }

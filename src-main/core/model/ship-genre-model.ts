@@ -11,6 +11,7 @@ import { confusionMatrixSvg } from './confusion-svg.ts';
 import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
 import { SonorityError } from '../errors.ts';
 
+/** The table, split lists, output folder and seed of a training run. */
 export interface ShipOptions {
   table: string;
   trainIds: string;
@@ -26,7 +27,7 @@ function labelled(table: FeatureTable, listFile: string): LabelledRows {
   return { ids: rows.ids, rows: rows.rows, labels: rows.labels as string[] };
 }
 
-/** Median milliseconds to predict one track of `windows` windows (after a warm-up call). */
+/** Median milliseconds of `repeats` calls of `predict`, after a warm-up call. */
 function timeInference(predict: () => void, repeats = 50): number {
   predict();
   const times = Array.from({ length: repeats }, () => {

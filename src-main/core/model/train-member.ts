@@ -21,10 +21,9 @@ export interface Examples {
   y: number[];
 }
 
-/** What training one member did: the epochs kept and the valid loss after each epoch. */
+/** What training one member did: the epochs kept (the best valid epoch, or all of them without valid). */
 export interface MemberTraining {
   epochs: number;
-  validLoss: number[];
 }
 
 function loss(tf: Tf, layers: MemberLayers, spec: TrainingSpec, x: TF.Tensor2D, oneHot: TF.Tensor2D, dropoutSeed?: number): TF.Scalar {
@@ -54,11 +53,13 @@ export function trainMember(tf: Tf, layers: MemberLayers, spec: TrainingSpec, tr
   const random = createRandom(seed);
   const optimizer = tf.train.adam(spec.learningRate);
   const variables = layers.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as TF.Variable));
-  const oneHot = tf.oneHot(train.y, layers.at(-1)!.getConfig().units as number).toFloat() as TF.Tensor2D;
-  const validHot = 'valid' in stop ? (tf.oneHot(stop.valid.y, oneHot.shape[1]).toFloat() as TF.Tensor2D) : null;
+  const classes = layers.at(-1)!.getConfig().units as number;
+  // Built as int32 and cast: the wasm backend's OneHot returns zeros when asked for float32 (tfjs 4.22).
+  const floatOneHot = (y: number[]) => tf.tidy(() => tf.oneHot(y, classes).toFloat() as TF.Tensor2D);
+  const oneHot = floatOneHot(train.y);
+  const validHot = 'valid' in stop ? floatOneHot(stop.valid.y) : null;
   const maxEpochs = 'valid' in stop ? spec.maxEpochs : stop.epochs;
-  const validLoss: number[] = [];
-  let best = { epoch: maxEpochs, loss: Infinity, weights: null as TF.Tensor[][] | null };
+  let best = { epoch: 'valid' in stop ? 0 : maxEpochs, loss: Infinity, weights: null as TF.Tensor[][] | null };
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
     const order = permutation(train.y.length, random);
     for (let start = 0; start < order.length; start += spec.batchSize) {
@@ -71,7 +72,7 @@ export function trainMember(tf: Tf, layers: MemberLayers, spec: TrainingSpec, tr
     }
     if (!validHot || !('valid' in stop)) continue;
     const current = tf.tidy(() => loss(tf, layers, spec, stop.valid.x, validHot).dataSync()[0]!);
-    validLoss.push(current);
+    if (!Number.isFinite(current)) throw new Error(`training diverged: the valid loss is ${current} after epoch ${epoch}`);
     if (current < best.loss) {
       best.weights?.flat().forEach((w) => w.dispose());
       best = { epoch, loss: current, weights: snapshot(layers) };
@@ -81,5 +82,5 @@ export function trainMember(tf: Tf, layers: MemberLayers, spec: TrainingSpec, tr
   oneHot.dispose();
   validHot?.dispose();
   optimizer.dispose();
-  return { epochs: best.epoch, validLoss };
+  return { epochs: best.epoch };
 }

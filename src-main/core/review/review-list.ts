@@ -1,12 +1,14 @@
 import type { Db } from '../db/open-database.ts';
-import { canonicalGenres, displayNameForLabel, genresAgree, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { canonicalGenres, displayNameForLabel, genresAgree, labelForGenre, type Taxonomy } from '../taxonomy/taxonomy.ts';
 
 /**
- * Where a track stands against the model: `disputed` (its genre tag disagrees
- * with a confident prediction), `agrees`, `untagged`, `unsure` (tagged, the
- * model disagrees but is not confident), or `out-of-distribution`.
+ * Where a track stands against the model: `disputed` (its genre tag, a genre
+ * the model knows, disagrees with a confident prediction), `agrees`,
+ * `untagged`, `unsure` (the model disagrees but is not confident),
+ * `outside-model` (tagged only with genres the model cannot predict, such as
+ * House: no conflict it could judge), or `out-of-distribution`.
  */
-export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'out-of-distribution';
+export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'outside-model' | 'out-of-distribution';
 
 /** One predicted track as the review lists show it. */
 export interface ReviewEntry {
@@ -27,6 +29,7 @@ function statusOf(taxonomy: Taxonomy, row: { label: string; confident: number; o
   if (row.ood) return 'out-of-distribution';
   if (tagGenres.length === 0) return 'untagged';
   if (genresAgree(taxonomy, tagGenres, row.label)) return 'agrees';
+  if (tagGenres.every((genre) => labelForGenre(taxonomy, genre) === null)) return 'outside-model';
   return row.confident ? 'disputed' : 'unsure';
 }
 

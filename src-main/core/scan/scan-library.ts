@@ -144,16 +144,24 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   } finally {
     await pool.close();
   }
-  const status = signal.aborted ? 'cancelled' : 'completed';
-  const gone = status === 'completed' ? tracks.markGoneUnder(root, scanId) : 0;
-  if (status === 'completed') failures.clearUnseenUnder(root, scanId);
-  const predicted = status === 'completed' && options.model
-    ? await classifyLibrary({ db: options.db, model: options.model, signal, onProgress: (p) => emit({ type: 'classify', ...p }) })
-    : 0;
+  const analysedAll = !signal.aborted;
+  const gone = analysedAll ? tracks.markGoneUnder(root, scanId) : 0;
+  if (analysedAll) failures.clearUnseenUnder(root, scanId);
+  let predicted = 0;
+  let classifyError: unknown;
+  if (analysedAll && options.model) {
+    predicted = await classifyLibrary({ db: options.db, model: options.model, signal, onProgress: (p) => emit({ type: 'classify', ...p }) }).catch((error: unknown) => {
+      classifyError = error;
+      return 0;
+    });
+  }
+  // Stopped during the classify stage: the analysis is complete, the predictions resume next time.
+  const status = signal.aborted || classifyError ? 'cancelled' : 'completed';
   const final = progress.snapshot();
   const { analysed, skipped, moved, failed, ignored } = final;
   const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, predicted, seconds: final.elapsedSec };
   scans.finish(scanId, status, summary);
+  if (classifyError) throw new SonorityError('classify-failed', `the analysis was saved, but the genre model failed: ${(classifyError as Error).message ?? String(classifyError)}`, { cause: classifyError });
   if (stop.signal.aborted) throw new SonorityError('ffmpeg-missing', (stop.signal.reason as Error).message);
   return summary;
 }
