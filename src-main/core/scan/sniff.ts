@@ -87,6 +87,13 @@ export function sniffAudio(head: Buffer, afterId3?: Buffer): SniffResult {
 
 const HEAD_BYTES = 64 * 1024;
 
+/** Length in bytes of the ID3v2 tag at the start of `bytes` (header, body and footer), or 0 if there is none. */
+export function id3v2Length(bytes: Uint8Array): number {
+  if (bytes.length < 10 || bytes[0] !== 0x49 || bytes[1] !== 0x44 || bytes[2] !== 0x33) return 0;
+  const size = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+  return 10 + size + (bytes[5]! & 0x10 ? 10 : 0);
+}
+
 /** Reads the start of a file (and what follows an ID3v2 tag) and identifies its container. */
 export async function sniffFile(filePath: string): Promise<SniffResult> {
   const handle = await fs.open(filePath, 'r');
@@ -94,10 +101,10 @@ export async function sniffFile(filePath: string): Promise<SniffResult> {
     const head = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
     const bytes = head.subarray(0, bytesRead);
-    if (bytesRead >= 10 && ascii(bytes, 0, 3) === 'ID3') {
-      const tagSize = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+    const tagLength = id3v2Length(bytes);
+    if (tagLength > 0) {
       const after = Buffer.alloc(4096);
-      const read = await handle.read(after, 0, after.length, 10 + tagSize + ((bytes[5]! & 0x10) ? 10 : 0));
+      const read = await handle.read(after, 0, after.length, tagLength);
       return sniffAudio(bytes, after.subarray(0, read.bytesRead));
     }
     return sniffAudio(bytes);
