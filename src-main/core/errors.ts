@@ -45,3 +45,20 @@ export function describeFileError(error: unknown): { code: string; message: stri
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'unexpected', message: `unexpected error: ${message}` };
 }
+
+const WRITE_ERRNO_MESSAGES: Record<string, [code: string, message: string]> = {
+  ENOENT: ['vanished', 'the file is gone (moved or deleted since the scan)'],
+  EACCES: ['read-only', 'permission denied: Sonority may not write this file or its folder'],
+  EPERM: ['read-only', 'permission denied: Sonority may not write this file or its folder'],
+  EROFS: ['read-only', 'the file is on a read-only disk'],
+  ENOSPC: ['disk-full', 'the disk is full; nothing was changed'],
+  EDQUOT: ['disk-full', 'the disk quota is used up; nothing was changed'],
+};
+
+/** Turns an error met while writing `file` into a `SonorityError` naming the file and what to do; our own errors pass through. */
+export function describeWriteError(error: unknown, file: string): SonorityError {
+  if (error instanceof SonorityError) return error;
+  const errno = error as NodeJS.ErrnoException;
+  const [code, message] = WRITE_ERRNO_MESSAGES[errno.code ?? ''] ?? ['write-failed', `could not write: ${errno.message}`];
+  return new SonorityError(code, `${file}: ${message}`, { cause: error });
+}
