@@ -9,6 +9,8 @@ import { REVIEW_USAGE, reviewCommand } from './review-command.ts';
 import { TRAIN_USAGE, trainCommand } from './train-command.ts';
 import { EVAL_USAGE, evalCommand } from './eval-command.ts';
 import { TAXONOMY_USAGE, taxonomyCommand } from './taxonomy-command.ts';
+import { TAG_USAGE, tagCommand } from './tag-command.ts';
+import { UNDO_USAGE, undoCommand } from './undo-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   train: trainCommand,
   eval: evalCommand,
   taxonomy: taxonomyCommand,
+  tag: tagCommand,
+  undo: undoCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -33,6 +37,9 @@ usage:
   ${REVIEW_USAGE}
                     predicted tracks; --disputed: genre tags a confident prediction disagrees with
   ${TAXONOMY_USAGE}   genre names, aliases and parents (--init: write it out to edit)
+  ${TAG_USAGE}
+                    set genres in files (atomic, journaled; --dry-run shows the change)
+  ${UNDO_USAGE}   restore the files a write batch changed, byte for byte
 
 model development:
   ${TRAIN_USAGE}

@@ -5,6 +5,7 @@ import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { formatDuration } from './format.ts';
 import { loadModelForCli } from './model-loading.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
 
 export const SCAN_USAGE = 'sonority scan <folder> [--db FILE] [--json] [--workers N] [--ffmpeg PATH] [--model DIR] [--retry-failed]';
 
@@ -45,21 +46,6 @@ function printSummary(io: CliIo, summary: ScanSummary, failures: Array<{ path: s
   if (failures.length > 10) io.stdout.write(`  … and ${failures.length - 10} more\n`);
 }
 
-/** Installs Ctrl-C / SIGTERM handling: the first stops cleanly, a second Ctrl-C quits at once. */
-function stopOnSignals(controller: AbortController, log: (line: string) => void): () => void {
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(EXIT_CODES.interrupted);
-    log('Stopping: finishing the files in progress… (Ctrl-C again quits at once; nothing is lost either way)');
-    controller.abort(new SonorityError('interrupted', 'scan interrupted'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
-
 /** `sonority scan <folder>`: scans a folder into the library; exit 0 all good, 1 with failures, 2 could not run, 130 stopped. */
 export async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -73,7 +59,7 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const reporter = createReporter(io, values.json ?? false);
   const model = await loadModelForCli(io, values.model);
   const controller = new AbortController();
-  const release = stopOnSignals(controller, reporter.log);
+  const release = stopOnSignals(controller, reporter.log, 'Stopping: finishing the files in progress… (Ctrl-C again quits at once; nothing is lost either way)');
   try {
     const summary = await withDatabase(values.db, io.env, (db) =>
       scanLibrary({ root: positionals[0]!, db, workers, ffmpegPath: values.ffmpeg, model, retryFailed: values['retry-failed'], signal: controller.signal, onEvent: reporter.onEvent }),

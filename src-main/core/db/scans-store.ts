@@ -13,7 +13,8 @@ export interface ScanCounts {
   gone: number;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (one that is not ours to signal counts as alive). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

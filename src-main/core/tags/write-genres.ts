@@ -1,6 +1,4 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseBuffer } from 'music-metadata';
 import { describeWriteError, SonorityError } from '../errors.ts';
 import { sniffAudio, id3v2Length, type AudioContainer } from '../scan/sniff.ts';
@@ -10,6 +8,7 @@ import { withId3Genres, type Id3GenreOptions } from './id3-genres.ts';
 import { withFlacGenres } from './flac-genres.ts';
 import { withOggGenres } from './ogg-genres.ts';
 import { withMp4Genres } from './mp4-genres.ts';
+import { replaceFileAtomically } from './atomic-file.ts';
 
 export interface WriteGenresOptions {
   id3: Id3GenreOptions;
@@ -19,6 +18,8 @@ export interface WriteGenresOptions {
   expected?: { size: number; mtimeMs: number };
   /** Compute and check the change, write nothing. */
   dryRun?: boolean;
+  /** Called with both versions just before the file is replaced (the journal records them here); throwing stops the write. */
+  beforeReplace?: (change: { before: Buffer; after: Uint8Array; mtimeMs: number; oldGenres: string[]; newGenres: string[] }) => void;
 }
 
 /** What a write did (or, in a dry run, would do) to one file. */
@@ -51,30 +52,6 @@ async function readChecked(file: string, expected: WriteGenresOptions['expected'
   return { bytes: await fs.readFile(file), stat };
 }
 
-/** Writes `bytes` next to `file` under a temporary name, flushes it to disk, then renames it over `file` (atomic on one filesystem). */
-async function replaceAtomically(file: string, bytes: Uint8Array, stat: import('node:fs').Stats, keepMtime: boolean): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.sonority-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(temp, 'wx', stat.mode & 0o7777);
-    try {
-      await handle.writeFile(bytes);
-      await handle.chmod(stat.mode & 0o7777);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (keepMtime) await fs.utimes(temp, stat.atime, stat.mtime);
-    const now = await fs.stat(file);
-    if (now.size !== stat.size || now.mtimeMs !== stat.mtimeMs) throw new SonorityError('changed-since-scan', `${file}: the file changed while Sonority was writing it; nothing was changed`);
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw describeWriteError(error, file);
-  }
-  const folder = await fs.open(path.dirname(file), 'r');
-  await folder.sync().finally(() => folder.close());
-}
-
 /**
  * The one place that writes genres into files. Reads the file (refusing one
  * that is read-only or changed since the scan), builds the new bytes with the
@@ -99,6 +76,8 @@ export async function writeGenres(file: string, genres: readonly string[], optio
   if (oldGenres.length === newGenres.length && oldGenres.every((g, i) => g === newGenres[i])) return { ...result, changed: false };
   const written = writer(bytes, newGenres, options);
   if (audioPayloadHash(written) !== audioHash) throw new SonorityError('audio-would-change', `${file}: writing the tags would change the audio; nothing was written`);
-  if (!options.dryRun) await replaceAtomically(file, written, stat, options.mtime === 'keep');
+  if (options.dryRun) return { ...result, changed: true };
+  options.beforeReplace?.({ before: bytes, after: written, mtimeMs: stat.mtimeMs, oldGenres, newGenres });
+  await replaceFileAtomically(file, written, stat, options.mtime === 'keep' ? stat.mtime : null);
   return { ...result, changed: true };
 }

@@ -1,0 +1,79 @@
+import type { Db } from './open-database.ts';
+import { nowIso } from './time.ts';
+import type { BytePatch } from '../tags/byte-patch.ts';
+
+/** A journal entry as the write and undo code need it. */
+export interface JournalEntry {
+  id: number;
+  batchId: number;
+  trackId: number | null;
+  path: string;
+  oldGenres: string[];
+  newGenres: string[];
+  patch: BytePatch;
+  beforeSha256: string;
+  afterSha256: string;
+  beforeMtimeMs: number;
+  state: 'pending' | 'written' | 'not-written' | 'undone';
+}
+
+/** What is recorded before a file is replaced. */
+export interface PendingWrite {
+  batchId: number;
+  trackId: number | null;
+  path: string;
+  oldGenres: string[];
+  newGenres: string[];
+  modelId: string | null;
+  patch: BytePatch;
+  beforeSha256: string;
+  afterSha256: string;
+  beforeMtimeMs: number;
+}
+
+function toEntry(row: Record<string, any>): JournalEntry {
+  return {
+    id: row.id, batchId: row.batch_id, trackId: row.track_id, path: row.path, state: row.state,
+    oldGenres: JSON.parse(row.old_genres), newGenres: JSON.parse(row.new_genres),
+    patch: { prefixLength: row.prefix_length, oldMiddle: row.old_middle, newMiddleLength: row.new_middle_length },
+    beforeSha256: row.before_sha256, afterSha256: row.after_sha256, beforeMtimeMs: row.before_mtime_ms,
+  };
+}
+
+/** The write journal: batches, an entry per file recorded before it is replaced, and their outcome. */
+export function createJournalStore(db: Db) {
+  const insertBatch = db.prepare(`INSERT INTO write_batches (command, started_at, status, pid, undoes) VALUES (?, ?, 'running', ?, ?) RETURNING id`);
+  const finishBatch = db.prepare(`UPDATE write_batches SET status = ?, finished_at = ? WHERE id = ?`);
+  const insertEntry = db.prepare(`INSERT INTO journal (batch_id, track_id, path, old_genres, new_genres, model_id, prefix_length, old_middle, new_middle_length,
+      before_sha256, after_sha256, before_mtime_ms, state, created_at)
+    VALUES (@batchId, @trackId, @path, @oldGenres, @newGenres, @modelId, @prefixLength, @oldMiddle, @newMiddleLength, @beforeSha256, @afterSha256, @beforeMtimeMs, 'pending', @now) RETURNING id`);
+  const settle = db.prepare(`UPDATE journal SET state = ?, settled_at = ? WHERE id = ?`);
+  const byState = db.prepare(`SELECT * FROM journal WHERE state = ? ORDER BY id`);
+  const ofBatch = db.prepare(`SELECT * FROM journal WHERE batch_id = ? ORDER BY id`);
+  const lastWritten = db.prepare(`SELECT b.id FROM write_batches b WHERE b.undoes IS NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.batch_id = b.id AND j.state = 'written') ORDER BY b.id DESC LIMIT 1`);
+  const running = db.prepare(`SELECT id, pid FROM write_batches WHERE status = 'running'`);
+
+  return {
+    /** Opens a batch for a command (`undoes`: the batch an undo reverts). */
+    startBatch: (command: string, undoes: number | null = null): number => (insertBatch.get(command, nowIso(), process.pid, undoes) as { id: number }).id,
+    /** Closes a batch. */
+    finishBatch: (id: number, status: 'completed' | 'interrupted'): void => void finishBatch.run(status, nowIso(), id),
+    /** Records a write about to happen; returns the entry id. */
+    recordPending: (write: PendingWrite): number => (insertEntry.get({
+      ...write, oldGenres: JSON.stringify(write.oldGenres), newGenres: JSON.stringify(write.newGenres),
+      prefixLength: write.patch.prefixLength, oldMiddle: write.patch.oldMiddle, newMiddleLength: write.patch.newMiddleLength, now: nowIso(),
+    }) as { id: number }).id,
+    /** Settles an entry: the file was replaced (`written`), was not (`not-written`), or was restored (`undone`). */
+    settle: (id: number, state: 'written' | 'not-written' | 'undone'): void => void settle.run(state, nowIso(), id),
+    /** Entries left `pending` by a process that died between recording and settling them. */
+    pending: (): JournalEntry[] => byState.all('pending').map((row) => toEntry(row as Record<string, any>)),
+    /** Every entry of a batch. */
+    entries: (batchId: number): JournalEntry[] => ofBatch.all(batchId).map((row) => toEntry(row as Record<string, any>)),
+    /** The latest batch (not itself an undo) with files still written. */
+    lastUndoable: (): number | null => (lastWritten.get() as { id: number } | undefined)?.id ?? null,
+    /** Batches still marked running, with the process that runs them. */
+    runningBatches: (): { id: number; pid: number }[] => running.all() as { id: number; pid: number }[],
+  };
+}
+
+export type JournalStore = ReturnType<typeof createJournalStore>;

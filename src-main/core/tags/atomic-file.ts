@@ -1,0 +1,36 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { describeWriteError, SonorityError } from '../errors.ts';
+
+/**
+ * Replaces `file` with `bytes` atomically: writes a temporary file in the same
+ * folder with the original's permissions, flushes it to disk, checks the
+ * original still has the size and mtime of `stat` (what was read), renames
+ * the temporary file over it and flushes the folder. `mtime`: the
+ * modification time to give the new file, or null for now. On any failure
+ * the temporary file is removed and the original is untouched.
+ */
+export async function replaceFileAtomically(file: string, bytes: Uint8Array, stat: Stats, mtime: Date | null): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.sonority-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await fs.open(temp, 'wx', stat.mode & 0o7777);
+    try {
+      await handle.writeFile(bytes);
+      await handle.chmod(stat.mode & 0o7777);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (mtime) await fs.utimes(temp, stat.atime, mtime);
+    const now = await fs.stat(file);
+    if (now.size !== stat.size || now.mtimeMs !== stat.mtimeMs) throw new SonorityError('changed-since-scan', `${file}: the file changed while Sonority was writing it; nothing was changed`);
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw describeWriteError(error, file);
+  }
+  const folder = await fs.open(path.dirname(file), 'r');
+  await folder.sync().finally(() => folder.close());
+}
