@@ -3,15 +3,37 @@ import { SonorityError } from '../core/errors.ts';
 import { readModelMetadata } from '../core/model/model-files.ts';
 import { loadTaxonomy } from '../core/taxonomy/taxonomy-file.ts';
 import { listReview, type ReviewStatus } from '../core/review/review-list.ts';
+import { decide, type DecisionInput } from '../core/review/decide.ts';
+import path from 'node:path';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
-export const REVIEW_USAGE = 'sonority review [--disputed | --status S] [--limit N] [--db FILE] [--model DIR] [--json]';
+export const REVIEW_USAGE = 'sonority review [--disputed | --status S] [--limit N] [--db FILE] [--model DIR] [--json]\n  sonority review <file>... --accept | --choose G | --genre G [--genre G2] | --keep | --skip';
+
+/** The one decision the flags ask for, or null when none is given. */
+function decisionFrom(values: { accept?: boolean; choose?: string; genre?: string[]; keep?: boolean; skip?: boolean }): DecisionInput | null {
+  const given: DecisionInput[] = [
+    ...(values.accept ? [{ action: 'accept' as const }] : []),
+    ...(values.choose ? [{ action: 'choose' as const, genres: [values.choose] }] : []),
+    ...(values.genre?.length ? [{ action: 'custom' as const, genres: values.genre }] : []),
+    ...(values.keep ? [{ action: 'keep' as const }] : []),
+    ...(values.skip ? [{ action: 'skip' as const }] : []),
+  ];
+  if (given.length > 1) throw new SonorityError('usage', `give one decision: --accept, --choose, --genre, --keep or --skip\nusage: ${REVIEW_USAGE}`);
+  return given[0] ?? null;
+}
 
 const STATUSES: readonly ReviewStatus[] = ['disputed', 'agrees', 'untagged', 'unsure', 'outside-model', 'out-of-distribution'];
 
 /** `sonority review [--disputed]`: predicted tracks with their review status; `--disputed` lists tag/prediction conflicts, surest first. */
 export async function reviewCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { disputed: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { disputed: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' },
+      accept: { type: 'boolean' }, choose: { type: 'string' }, genre: { type: 'string', multiple: true }, keep: { type: 'boolean' }, skip: { type: 'boolean' } },
+  });
+  const decision = decisionFrom(values);
+  if ((positionals.length > 0) !== (decision !== null)) throw new SonorityError('usage', `a decision needs the files it is about, and files need a decision\nusage: ${REVIEW_USAGE}`);
+  if (decision) return decideCommand(positionals, decision, values, io);
   if (values.disputed && values.status) throw new SonorityError('usage', `give --disputed or --status, not both\nusage: ${REVIEW_USAGE}`);
   const only = values.disputed ? 'disputed' : (values.status as ReviewStatus | undefined);
   if (only && !STATUSES.includes(only)) throw new SonorityError('usage', `--status is one of ${STATUSES.join(', ')}, not "${only}"`);
@@ -32,5 +54,20 @@ export async function reviewCommand(args: string[], io: CliIo): Promise<number> 
     io.stdout.write(`  ${(100 * e.probability).toFixed(0).padStart(3)}%  ${tags} → ${e.predictedGenre}${e.ambiguous ? ' (ambiguous)' : ''}  [${e.status}]\n        ${e.path}\n`);
   }
   if (shown.length < entries.length) io.stdout.write(`  … and ${entries.length - shown.length} more (--limit)\n`);
+  return 0;
+}
+
+/** `sonority review <file>... --accept|…`: records a decision per file; `apply` writes them. */
+async function decideCommand(files: string[], decision: DecisionInput, values: { db?: string; model?: string; json?: boolean }, io: CliIo): Promise<number> {
+  const metadata = readModelMetadata(values.model ?? (io.env.SONORITY_MODEL || undefined));
+  const taxonomy = loadTaxonomy();
+  await withDatabase(values.db, io.env, (db) => {
+    for (const file of files.map((f) => path.resolve(f))) {
+      const genres = decide(db, file, decision, metadata, taxonomy);
+      if (values.json) writeJsonLine(io, { type: 'decision', path: file, action: decision.action, genres });
+      else io.stdout.write(`  ${decision.action.padEnd(7)} ${file}${genres.length ? ` → ${genres.join(', ')}` : ''}\n`);
+    }
+  });
+  if (!values.json) io.stdout.write('Recorded. `sonority apply --dry-run` shows what will be written.\n');
   return 0;
 }

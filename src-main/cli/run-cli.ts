@@ -11,6 +11,7 @@ import { EVAL_USAGE, evalCommand } from './eval-command.ts';
 import { TAXONOMY_USAGE, taxonomyCommand } from './taxonomy-command.ts';
 import { TAG_USAGE, tagCommand } from './tag-command.ts';
 import { UNDO_USAGE, undoCommand } from './undo-command.ts';
+import { APPLY_USAGE, applyCommand } from './apply-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   taxonomy: taxonomyCommand,
   tag: tagCommand,
   undo: undoCommand,
+  apply: applyCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -35,10 +37,12 @@ usage:
   sonority features <file> [--json] [--ffmpeg PATH]   descriptors of each analysed window and 3-second frame
   ${PREDICT_USAGE}   genres, probabilities and timeline of one file
   ${REVIEW_USAGE}
-                    predicted tracks; --disputed: genre tags a confident prediction disagrees with
+                    predicted tracks (--disputed: tags a confident prediction disagrees with); decide per file
   ${TAXONOMY_USAGE}   genre names, aliases and parents (--init: write it out to edit)
   ${TAG_USAGE}
                     set genres in files (atomic, journaled; --dry-run shows the change)
+  ${APPLY_USAGE}
+                    write the review decisions and, with --min-confidence, confident predictions
   ${UNDO_USAGE}   restore the files a write batch changed, byte for byte
 
 model development:

@@ -1,0 +1,64 @@
+import { EXIT_CODES, SonorityError } from '../core/errors.ts';
+import type { Db } from '../core/db/open-database.ts';
+import { writeGenreBatch, type GenreWrite, type GenreWriteOutcome } from '../core/writeback/genre-writes.ts';
+import { writeJsonLine, type CliIo } from './io.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
+
+/** Options every writing command takes. */
+export const WRITE_OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  id3v2: { type: 'string', default: '3' },
+  separator: { type: 'string', default: '; ' },
+  touch: { type: 'boolean' },
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Their usage line. */
+export const WRITE_USAGE = '[--dry-run] [--id3v2 3|4] [--separator S] [--touch] [--db FILE] [--json]';
+
+interface WriteFlags {
+  'dry-run'?: boolean;
+  id3v2?: string;
+  separator?: string;
+  touch?: boolean;
+  json?: boolean;
+}
+
+const list = (genres: readonly string[]) => (genres.length ? genres.join(', ') : '(none)');
+
+function report(io: CliIo, flags: WriteFlags, outcome: GenreWriteOutcome, note: string): void {
+  if (flags.json) return writeJsonLine(io, { type: 'file', ...outcome });
+  if (!outcome.ok) return void io.stdout.write(`  failed     ${outcome.path}\n             ${outcome.message}\n`);
+  const verb = !outcome.changed ? 'unchanged' : flags['dry-run'] ? 'would set' : 'set';
+  io.stdout.write(`  ${verb.padEnd(10)} ${outcome.path}\n             ${list(outcome.oldGenres)} → ${list(outcome.newGenres)}${note}\n`);
+}
+
+/**
+ * Runs a journaled write batch for a command and reports it: a line per file
+ * (old genres → new genres; "would set" in a dry run) or NDJSON, then a
+ * summary. Ctrl-C stops after the file being written. Exit 0 all written,
+ * 1 some failed, 130 stopped.
+ */
+export async function runWrites(io: CliIo, db: Db, command: string, items: GenreWrite[], flags: WriteFlags, notes: string[] = []): Promise<number> {
+  if (flags.id3v2 !== '3' && flags.id3v2 !== '4') throw new SonorityError('usage', `--id3v2 is 3 or 4, not "${flags.id3v2}"`);
+  const dryRun = flags['dry-run'] ?? false;
+  const controller = new AbortController();
+  const release = stopOnSignals(controller, (line) => io.stderr.write(`${line}\n`), 'Stopping after the file being written… (nothing is lost; `sonority undo --last` restores what was written)');
+  try {
+    let index = 0;
+    const { batchId, outcomes } = await writeGenreBatch(items, {
+      db, command, dryRun, signal: controller.signal,
+      write: { id3: { newTagVersion: flags.id3v2 === '4' ? 4 : 3, v23Separator: flags.separator ?? '; ' }, mtime: flags.touch ? 'update' : 'keep' },
+      onOutcome: (outcome) => report(io, flags, outcome, notes[index++] ?? ''),
+    });
+    const failed = outcomes.filter((o) => !o.ok).length;
+    const written = outcomes.filter((o) => o.ok && o.changed).length;
+    if (flags.json) writeJsonLine(io, { type: 'summary', batchId, dryRun, written, unchanged: outcomes.length - written - failed, failed });
+    else io.stdout.write(`${dryRun ? 'Dry run: would write' : 'Wrote'} ${written} file${written === 1 ? '' : 's'}, ${failed} failed${batchId !== null && written > 0 ? ` (batch ${batchId}; \`sonority undo --last\` restores them)` : ''}.\n`);
+    if (controller.signal.aborted) return EXIT_CODES.interrupted;
+    return failed > 0 ? EXIT_CODES.finishedWithFailures : EXIT_CODES.ok;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Db } from './open-database.ts';
+import { nowIso } from './time.ts';
+
+/** What was decided for a track's genres: take the model's top genre, another predicted one, typed genres, keep the tag, or skip for now. */
+export type DecisionAction = 'accept' | 'choose' | 'custom' | 'keep' | 'skip';
+
+/** A decision to record. */
+export interface Decision {
+  trackId: number;
+  action: DecisionAction;
+  /** The genres to write (empty for keep and skip). */
+  genres: string[];
+  modelId: string | null;
+  decidedBy: string;
+}
+
+/** A track whose latest decision sets genres that no write has applied yet (an undone write un-applies it). */
+export interface PendingDecision {
+  trackId: number;
+  path: string;
+  genres: string[];
+  modelId: string | null;
+  action: DecisionAction;
+}
+
+/** Review decisions: record them, and find those still to write. */
+export function createDecisionsStore(db: Db) {
+  const insert = db.prepare(`INSERT INTO decisions (track_id, action, genres, model_id, decided_by, decided_at) VALUES (@trackId, @action, @genres, @modelId, @decidedBy, @now) RETURNING id`);
+  const latest = db.prepare(`SELECT d.track_id AS trackId, t.path, d.genres, d.model_id AS modelId, d.action FROM decisions d JOIN tracks t ON t.id = d.track_id
+    WHERE d.id = (SELECT MAX(id) FROM decisions WHERE track_id = d.track_id) AND t.status = 'analysed'
+      AND d.action IN ('accept', 'choose', 'custom')
+      AND NOT EXISTS (SELECT 1 FROM journal j JOIN write_batches b ON b.id = j.batch_id
+        WHERE j.track_id = d.track_id AND j.state = 'written' AND b.undoes IS NULL AND j.created_at >= d.decided_at)
+    ORDER BY t.path`);
+  const decidedTracks = db.prepare(`SELECT DISTINCT track_id AS trackId FROM decisions`);
+  return {
+    /** Records a decision; returns its id. */
+    record: (decision: Decision): number => (insert.get({ ...decision, genres: JSON.stringify(decision.genres), now: nowIso() }) as { id: number }).id,
+    /** Decisions that set genres and are not written yet. */
+    pending: (): PendingDecision[] => latest.all().map((row) => {
+      const r = row as PendingDecision & { genres: string };
+      return { ...r, genres: JSON.parse(r.genres) as string[] };
+    }),
+    /** Tracks someone has decided about (batch rules leave them alone). */
+    decidedTrackIds: (): Set<number> => new Set(decidedTracks.all().map((row) => (row as { trackId: number }).trackId)),
+  };
+}

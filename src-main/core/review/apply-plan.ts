@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Db } from '../db/open-database.ts';
+import { createDecisionsStore } from '../db/decisions-store.ts';
+import { pathsUnder } from '../db/time.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { listReview } from './review-list.ts';
+
+/** Which tracks a batch apply considers. */
+export interface ApplyFilters {
+  /** Also write the model's top genre where its calibrated probability is at least this (never out of distribution). */
+  minConfidence?: number;
+  /** Predictions only for tracks without a genre tag. */
+  untaggedOnly?: boolean;
+  /** Predictions only for disputed tracks. */
+  disputedOnly?: boolean;
+  /** Only tracks under this folder. */
+  folder?: string;
+  /** Only tracks by this artist / on this album (case-insensitive). */
+  artist?: string;
+  album?: string;
+}
+
+/** One file an apply would write. */
+export interface PlannedWrite {
+  trackId: number;
+  path: string;
+  genres: string[];
+  source: 'decision' | 'prediction';
+  /** The prediction's probability (predictions only). */
+  confidence: number | null;
+  modelId: string | null;
+}
+
+function trackFilter(db: Db, filters: ApplyFilters): (trackId: number) => boolean {
+  const range = filters.folder ? pathsUnder(path.resolve(filters.folder)) : null;
+  const rows = db.prepare(`SELECT id, path, artist, album FROM tracks WHERE status = 'analysed'`).all() as Array<{ id: number; path: string; artist: string | null; album: string | null }>;
+  const same = (a: string | null, b?: string) => b === undefined || (a ?? '').toLocaleLowerCase() === b.toLocaleLowerCase();
+  const allowed = new Set(rows.filter((t) => (!range || (t.path > range.from && t.path < range.to)) && same(t.artist, filters.artist) && same(t.album, filters.album)).map((t) => t.id));
+  return (trackId) => allowed.has(trackId);
+}
+
+/**
+ * What `apply` writes: every decision that sets genres and is not written
+ * yet, and, with `minConfidence`, the model's top genre for undecided tracks
+ * that are untagged, disputed or unsure at that probability (never for tracks
+ * out of distribution, agreeing already, or tagged only with genres the model
+ * does not know), all narrowed by the folder, artist and album filters.
+ */
+export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): PlannedWrite[] {
+  const inScope = trackFilter(db, filters);
+  const decisions = createDecisionsStore(db);
+  const planned: PlannedWrite[] = decisions.pending().filter((d) => inScope(d.trackId))
+    .map((d) => ({ trackId: d.trackId, path: d.path, genres: d.genres, source: 'decision', confidence: null, modelId: d.modelId }));
+  if (filters.minConfidence === undefined) return planned;
+  const decided = decisions.decidedTrackIds();
+  const chosen = [filters.disputedOnly && 'disputed', filters.untaggedOnly && 'untagged'].filter((status): status is string => Boolean(status));
+  const wanted = chosen.length ? chosen : ['disputed', 'untagged', 'unsure'];
+  for (const entry of listReview(db, modelId, taxonomy)) {
+    if (decided.has(entry.trackId) || !inScope(entry.trackId) || !wanted.includes(entry.status) || entry.probability < filters.minConfidence) continue;
+    planned.push({ trackId: entry.trackId, path: entry.path, genres: [entry.predictedGenre], source: 'prediction', confidence: entry.probability, modelId });
+  }
+  return planned;
+}
