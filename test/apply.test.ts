@@ -4,6 +4,7 @@ import { parseFile } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA, convertReal, hashFile, jsonLines, runCli, tempDir } from './helpers/fixtures.ts';
 import { GTZAN } from './helpers/gtzan.ts';
+import { DEFAULT_TAXONOMY } from '../src-main/core/taxonomy/default-taxonomy.ts';
 
 const clip = (name: string) => path.join(GTZAN, 'clips', `${name}.wav`);
 
@@ -44,12 +45,26 @@ describe('review decisions and batch apply', () => {
     expect((await cli('review', files.untagged, '--choose', 'blues')).stdout).toContain(`choose  ${files.untagged} → Blues`);
     expect((await cli('review', files.typed, '--genre', 'Country & Western', '--genre', 'Folk')).stdout).toContain('→ Country, Folk');
     expect((await cli('review', files.kept, '--keep')).code).toBe(0);
+    const both = await cli('review', files.whale, '--accept-top', '2', '--json');
+    const [decision] = jsonLines(both.stdout);
+    expect(decision).toMatchObject({ action: 'accept' });
+    expect(decision!.genres).toHaveLength(2);
+    expect((await cli('review', files.whale, '--skip')).code).toBe(0);
     expect(await planned()).toEqual([['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']]]);
     const withModel = await planned('--min-confidence', '0.6', '--disputed');
     expect(withModel).toEqual([['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']], ['classical tagged metal.mp3', ['Classical']]]);
     const text = (await cli('apply', '--dry-run', '--min-confidence', '0.6', '--disputed')).stdout;
     expect(text).toMatch(/would set  .*classical tagged metal\.mp3\n {13}Metal → Classical {2}\(model \d+%\)/);
     for (const file of Object.values(files)) expect(hashFile(file)).toBe(originals.get(file));
+  });
+
+  it('passes every genre through the taxonomy whitelist, and says which it will not write', async () => {
+    const config = tempDir();
+    fs.mkdirSync(path.join(config, 'Sonority'));
+    fs.writeFileSync(path.join(config, 'Sonority', 'taxonomy.json'), JSON.stringify({ ...DEFAULT_TAXONOMY, policy: { whitelist: ['Blues', 'Country', 'Folk'], outside: 'refuse' } }));
+    const result = await runCli(['apply', '--dry-run', '--min-confidence', '0.6', '--disputed', '--db', db], { env: { XDG_CONFIG_HOME: config } });
+    expect(result.stdout).toMatch(/not written .*classical tagged metal\.mp3\n {13}"Classical" is not in your genre whitelist/);
+    expect(result.stdout).toContain('Dry run: would write 2 files');
   });
 
   it('applies them, leaves kept and out-of-distribution tracks alone, and does not apply twice', async () => {

@@ -17,7 +17,7 @@ const mutagen = (file: string) => execFileSync('mutagen-inspect', [file], { enco
 async function buildLibrary(dir: string): Promise<string[]> {
   await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', path.join(dir, 'cover.png')]);
   const cover = ['-i', path.join(dir, 'cover.png'), '-map', '0:a', '-map', '1', '-c:v', 'copy', '-disposition:v', 'attached_pic'];
-  const tags = ['-metadata', 'artist=Ann', '-metadata', 'title=Hymn', '-metadata', 'genre=Soul', '-metadata', 'REPLAYGAIN_TRACK_GAIN=-6.5 dB', '-metadata', 'MUSICBRAINZ_ALBUMID=0b6a5a2e-2f0e-4a5e-9c53-3c1f1b7d1a11'];
+  const tags = ['-metadata', 'artist=Ann', '-metadata', 'title=Hymn', '-metadata', 'genre=Soul', '-metadata', 'REPLAYGAIN_TRACK_GAIN=-6.5 dB', '-metadata', 'MUSICBRAINZ_ALBUMID=0b6a5a2e-2f0e-4a5e-9c53-3c1f1b7d1a11', '-metadata', 'LYRICS=la la la', '-metadata', 'comment=a comment'];
   const files: string[] = [];
   const make = async (name: string, args: string[]) => {
     const file = path.join(dir, 'library', name);
@@ -32,7 +32,7 @@ async function buildLibrary(dir: string): Promise<string[]> {
   await make('cover.m4a', [...cover, '-t', '4', '-c:a', 'aac', ...tags]);
   const v24 = path.join(dir, 'library', 'v24.mp3');
   const bare = withoutId3(fs.readFileSync(files[0]!));
-  fs.writeFileSync(v24, Buffer.concat([id3v24Tag({ TIT2: ['Hymn'], TPE1: ['Ann', 'Bo'], TCON: ['Soul', 'Gospel'], TXXX: ['MusicBrainz Album Id', '0b6a5a2e'], COMM: ['eng\0\0a comment'] }), bare]));
+  fs.writeFileSync(v24, Buffer.concat([id3v24Tag({ TIT2: ['Hymn'], TPE1: ['Ann', 'Bo'], TCON: ['Soul', 'Gospel'], TXXX: ['MusicBrainz Album Id', '0b6a5a2e'], COMM: ['eng', 'a comment'], USLT: ['eng', 'la la la'] }), bare]));
   files.push(v24);
   return files;
 }
@@ -72,6 +72,7 @@ describe('sonority tag and undo', () => {
       const lines = (text: string) => text.split('\n').slice(2).filter((line) => !/^(TCON|GENRE|genre|©gen)=/i.test(line));
       expect(lines(mutagen(file)), file).toEqual(lines(was.mutagen));
       expect(mutagen(file), file).toMatch(/(TCON|GENRE|©gen)=Hip-Hop/i);
+      expect(mutagen(file), file).toMatch(/USLT|LYRICS|©lyr/);
     }
     const rescan = jsonLines((await runCli(['scan', path.join(dir, 'library'), '--db', db, '--json'])).stdout).at(-1);
     expect(rescan).toMatchObject({ analysed: 0, skipped: files.length });
@@ -115,6 +116,7 @@ describe('sonority tag and undo', () => {
       return copy;
     });
     const killDb = path.join(dir, 'kill.db');
+    expect((await runCli(['scan', path.dirname(copies[0]!), '--db', killDb])).code).toBe(0);
     let seen = 0;
     const killed = await runCli(['tag', ...copies, '--genre', 'Funk', '--db', killDb, '--json'], {
       onStdout: (text, child) => {
@@ -142,6 +144,12 @@ describe('sonority tag and undo', () => {
     expect(entries.map((e) => e.state)).not.toContain('pending');
     for (const entry of entries) expect(hashFile(entry.path)).toBe(entry.state === 'written' ? entry.after : entry.before);
     expect(entries.filter((e) => e.state === 'written').length).toBe(states.filter((s) => s === 'new').length);
+    const libraryGenres = new Database(killDb, { readonly: true });
+    for (const copy of copies) {
+      const row = libraryGenres.prepare(`SELECT json_group_array(genre) AS g FROM (SELECT genre FROM track_genres g JOIN tracks t ON t.id = g.track_id WHERE t.path = ? ORDER BY position)`).get(copy) as { g: string };
+      expect(JSON.parse(row.g), copy).toEqual((await parseFile(copy)).common.genre);
+    }
+    libraryGenres.close();
     expect((await runCli(['undo', '--last', '--db', killDb])).code).toBe(0);
     for (const copy of copies) expect(hashFile(copy), copy).toBe(original);
   });

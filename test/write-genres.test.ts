@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { parseFile } from 'music-metadata';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -66,4 +68,36 @@ describe('writeGenres', () => {
     await expect(writeGenres(wav, ['Soul'], OPTIONS)).rejects.toMatchObject({ code: 'tag-unsupported', message: expect.stringContaining('not WAV') });
     expect(fs.readdirSync(dir).filter((name) => name.includes('sonority'))).toEqual([]);
   });
+
+  it.skipIf(!canMountTmpfs())('fails a full disk with disk-full, leaving the file and the folder as they were (a tiny tmpfs; needs root)', async () => {
+    const source = await make('flac');
+    const mountPoint = tempDir();
+    const size = fs.statSync(source).size;
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size + 64 * 1024}`, 'tmpfs', mountPoint]);
+    try {
+      const file = path.join(mountPoint, 'song.flac');
+      fs.copyFileSync(source, file);
+      const hash = hashFile(file);
+      await expect(writeGenres(file, ['Soul'], OPTIONS)).rejects.toMatchObject({ code: 'disk-full', message: expect.stringContaining('the disk is full; nothing was changed') });
+      expect(hashFile(file)).toBe(hash);
+      expect(fs.readdirSync(mountPoint)).toEqual(['song.flac']);
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
+  });
 });
+
+/** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN, as in CI here). */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'sonority-mount-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.rmSync(probe, { recursive: true, force: true });
+  }
+}

@@ -24,7 +24,11 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   if ((values.untagged || values.disputed) && minConfidence === undefined) throw new SonorityError('usage', '--untagged and --disputed choose which predictions to write: give --min-confidence too');
   const metadata = readModelMetadata(values.model ?? (io.env.SONORITY_MODEL || undefined));
   return withDatabase(values.db, io.env, async (db) => {
-    const plan = planApply(db, metadata.id, loadTaxonomy(), { minConfidence, untaggedOnly: values.untagged, disputedOnly: values.disputed, folder: values.folder, artist: values.artist, album: values.album });
+    const { writes: plan, refused } = planApply(db, metadata.id, loadTaxonomy(), { minConfidence, untaggedOnly: values.untagged, disputedOnly: values.disputed, folder: values.folder, artist: values.artist, album: values.album });
+    for (const r of refused) {
+      if (values.json) writeJsonLine(io, { type: 'refused', ...r });
+      else io.stdout.write(`  not written ${r.path}\n             ${r.message}\n`);
+    }
     if (plan.length === 0) {
       if (values.json) writeJsonLine(io, { type: 'summary', batchId: null, dryRun: values['dry-run'] ?? false, written: 0, unchanged: 0, failed: 0 });
       else io.stdout.write('Nothing to apply: no decision waits to be written and no prediction passes the filters.\n');

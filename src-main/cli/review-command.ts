@@ -7,18 +7,21 @@ import { decide, type DecisionInput } from '../core/review/decide.ts';
 import path from 'node:path';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
-export const REVIEW_USAGE = 'sonority review [--disputed | --status S] [--limit N] [--db FILE] [--model DIR] [--json]\n  sonority review <file>... --accept | --choose G | --genre G [--genre G2] | --keep | --skip';
+export const REVIEW_USAGE = 'sonority review [--disputed | --status S] [--limit N] [--db FILE] [--model DIR] [--json]\n  sonority review <file>... --accept | --accept-top N | --choose G | --genre G [--genre G2] | --keep | --skip';
 
 /** The one decision the flags ask for, or null when none is given. */
-function decisionFrom(values: { accept?: boolean; choose?: string; genre?: string[]; keep?: boolean; skip?: boolean }): DecisionInput | null {
+function decisionFrom(values: { accept?: boolean; 'accept-top'?: string; choose?: string; genre?: string[]; keep?: boolean; skip?: boolean }): DecisionInput | null {
+  const count = values['accept-top'] === undefined ? undefined : Number(values['accept-top']);
+  if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 3)) throw new SonorityError('usage', `--accept-top takes 1, 2 or 3, not "${values['accept-top']}"`);
   const given: DecisionInput[] = [
     ...(values.accept ? [{ action: 'accept' as const }] : []),
+    ...(count !== undefined ? [{ action: 'accept' as const, count }] : []),
     ...(values.choose ? [{ action: 'choose' as const, genres: [values.choose] }] : []),
     ...(values.genre?.length ? [{ action: 'custom' as const, genres: values.genre }] : []),
     ...(values.keep ? [{ action: 'keep' as const }] : []),
     ...(values.skip ? [{ action: 'skip' as const }] : []),
   ];
-  if (given.length > 1) throw new SonorityError('usage', `give one decision: --accept, --choose, --genre, --keep or --skip\nusage: ${REVIEW_USAGE}`);
+  if (given.length > 1) throw new SonorityError('usage', `give one decision: --accept, --accept-top, --choose, --genre, --keep or --skip\nusage: ${REVIEW_USAGE}`);
   return given[0] ?? null;
 }
 
@@ -29,7 +32,7 @@ export async function reviewCommand(args: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: { disputed: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' },
-      accept: { type: 'boolean' }, choose: { type: 'string' }, genre: { type: 'string', multiple: true }, keep: { type: 'boolean' }, skip: { type: 'boolean' } },
+      accept: { type: 'boolean' }, 'accept-top': { type: 'string' }, choose: { type: 'string' }, genre: { type: 'string', multiple: true }, keep: { type: 'boolean' }, skip: { type: 'boolean' } },
   });
   const decision = decisionFrom(values);
   if ((positionals.length > 0) !== (decision !== null)) throw new SonorityError('usage', `a decision needs the files it is about, and files need a decision\nusage: ${REVIEW_USAGE}`);

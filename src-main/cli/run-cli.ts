@@ -12,6 +12,7 @@ import { TAXONOMY_USAGE, taxonomyCommand } from './taxonomy-command.ts';
 import { TAG_USAGE, tagCommand } from './tag-command.ts';
 import { UNDO_USAGE, undoCommand } from './undo-command.ts';
 import { APPLY_USAGE, applyCommand } from './apply-command.ts';
+import { SETTINGS_USAGE, settingsCommand } from './settings-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   tag: tagCommand,
   undo: undoCommand,
   apply: applyCommand,
+  settings: settingsCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -44,6 +46,8 @@ usage:
   ${APPLY_USAGE}
                     write the review decisions and, with --min-confidence, confident predictions
   ${UNDO_USAGE}   restore the files a write batch changed, byte for byte
+  ${SETTINGS_USAGE}
+                    how genres are written: ID3v2 version of new tags, v2.3 separator, mtime
 
 model development:
   ${TRAIN_USAGE}

@@ -3,12 +3,13 @@ import type { Db } from '../core/db/open-database.ts';
 import { writeGenreBatch, type GenreWrite, type GenreWriteOutcome } from '../core/writeback/genre-writes.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
+import { loadSettings } from '../core/settings.ts';
 
-/** Options every writing command takes. */
+/** Options every writing command takes; what they leave out comes from the settings (`sonority settings`). */
 export const WRITE_OPTIONS = {
   'dry-run': { type: 'boolean' },
-  id3v2: { type: 'string', default: '3' },
-  separator: { type: 'string', default: '; ' },
+  id3v2: { type: 'string' },
+  separator: { type: 'string' },
   touch: { type: 'boolean' },
   db: { type: 'string' },
   json: { type: 'boolean' },
@@ -41,7 +42,8 @@ function report(io: CliIo, flags: WriteFlags, outcome: GenreWriteOutcome, note: 
  * 1 some failed, 130 stopped.
  */
 export async function runWrites(io: CliIo, db: Db, command: string, items: GenreWrite[], flags: WriteFlags, notes: string[] = []): Promise<number> {
-  if (flags.id3v2 !== '3' && flags.id3v2 !== '4') throw new SonorityError('usage', `--id3v2 is 3 or 4, not "${flags.id3v2}"`);
+  if (flags.id3v2 !== undefined && flags.id3v2 !== '3' && flags.id3v2 !== '4') throw new SonorityError('usage', `--id3v2 is 3 or 4, not "${flags.id3v2}"`);
+  const settings = loadSettings();
   const dryRun = flags['dry-run'] ?? false;
   const controller = new AbortController();
   const release = stopOnSignals(controller, (line) => io.stderr.write(`${line}\n`), 'Stopping after the file being written… (nothing is lost; `sonority undo --last` restores what was written)');
@@ -49,7 +51,10 @@ export async function runWrites(io: CliIo, db: Db, command: string, items: Genre
     let index = 0;
     const { batchId, outcomes } = await writeGenreBatch(items, {
       db, command, dryRun, signal: controller.signal,
-      write: { id3: { newTagVersion: flags.id3v2 === '4' ? 4 : 3, v23Separator: flags.separator ?? '; ' }, mtime: flags.touch ? 'update' : 'keep' },
+      write: {
+        id3: { newTagVersion: flags.id3v2 ? (Number(flags.id3v2) as 3 | 4) : settings.id3Version, v23Separator: flags.separator ?? settings.separator },
+        mtime: flags.touch ? 'update' : settings.mtime,
+      },
       onOutcome: (outcome) => report(io, flags, outcome, notes[index++] ?? ''),
     });
     const failed = outcomes.filter((o) => !o.ok).length;

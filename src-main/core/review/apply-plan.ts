@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Db } from '../db/open-database.ts';
 import { createDecisionsStore } from '../db/decisions-store.ts';
 import { pathsUnder } from '../db/time.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { genresToWrite, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { SonorityError } from '../errors.ts';
 import { listReview } from './review-list.ts';
 
 /** Which tracks a batch apply considers. */
@@ -44,20 +45,32 @@ function trackFilter(db: Db, filters: ApplyFilters): (trackId: number) => boolea
  * yet, and, with `minConfidence`, the model's top genre for undecided tracks
  * that are untagged, disputed or unsure at that probability (never for tracks
  * out of distribution, agreeing already, or tagged only with genres the model
- * does not know), all narrowed by the folder, artist and album filters.
+ * does not know), all narrowed by the folder, artist and album filters and
+ * passed through the taxonomy's write policy (`refused`: what it does not allow).
  */
-export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): PlannedWrite[] {
+export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): { writes: PlannedWrite[]; refused: { path: string; message: string }[] } {
   const inScope = trackFilter(db, filters);
   const decisions = createDecisionsStore(db);
-  const planned: PlannedWrite[] = decisions.pending().filter((d) => inScope(d.trackId))
+  const candidates: PlannedWrite[] = decisions.pending().filter((d) => inScope(d.trackId))
     .map((d) => ({ trackId: d.trackId, path: d.path, genres: d.genres, source: 'decision', confidence: null, modelId: d.modelId }));
-  if (filters.minConfidence === undefined) return planned;
-  const decided = decisions.decidedTrackIds();
-  const chosen = [filters.disputedOnly && 'disputed', filters.untaggedOnly && 'untagged'].filter((status): status is string => Boolean(status));
-  const wanted = chosen.length ? chosen : ['disputed', 'untagged', 'unsure'];
-  for (const entry of listReview(db, modelId, taxonomy)) {
-    if (decided.has(entry.trackId) || !inScope(entry.trackId) || !wanted.includes(entry.status) || entry.probability < filters.minConfidence) continue;
-    planned.push({ trackId: entry.trackId, path: entry.path, genres: [entry.predictedGenre], source: 'prediction', confidence: entry.probability, modelId });
+  if (filters.minConfidence !== undefined) {
+    const decided = decisions.decidedTrackIds();
+    const chosen = [filters.disputedOnly && 'disputed', filters.untaggedOnly && 'untagged'].filter((status): status is string => Boolean(status));
+    const wanted = chosen.length ? chosen : ['disputed', 'untagged', 'unsure'];
+    for (const entry of listReview(db, modelId, taxonomy)) {
+      if (decided.has(entry.trackId) || !inScope(entry.trackId) || !wanted.includes(entry.status) || entry.probability < filters.minConfidence) continue;
+      candidates.push({ trackId: entry.trackId, path: entry.path, genres: [entry.predictedGenre], source: 'prediction', confidence: entry.probability, modelId });
+    }
   }
-  return planned;
+  const writes: PlannedWrite[] = [];
+  const refused: { path: string; message: string }[] = [];
+  for (const candidate of candidates) {
+    try {
+      writes.push({ ...candidate, genres: genresToWrite(taxonomy, candidate.genres) });
+    } catch (error) {
+      if (!(error instanceof SonorityError)) throw error;
+      refused.push({ path: candidate.path, message: error.message });
+    }
+  }
+  return { writes, refused };
 }

@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SonorityError, describeFileError } from '../errors.ts';
 import { userDataDir } from '../paths.ts';
 import { DEFAULT_TAXONOMY } from './default-taxonomy.ts';
-import { createTaxonomy, type GenreDefinition, type Taxonomy, type TaxonomyDefinition } from './taxonomy.ts';
+import { writeJsonFileAtomically } from '../json-file.ts';
+import { createTaxonomy, type GenreDefinition, type Taxonomy, type TaxonomyDefinition, type WritePolicy } from './taxonomy.ts';
 
 const GENRE_FIELDS = ['name', 'label', 'parent', 'aliases'];
 
@@ -28,12 +28,21 @@ function parseGenre(value: unknown, where: string): GenreDefinition {
   return { name, label, parent, aliases };
 }
 
+/** Checks the `policy` field: `{"whitelist": ["Rock", …], "outside": "allow" | "parent" | "refuse"}`. */
+function parsePolicy(value: unknown): WritePolicy {
+  const shape = '"policy" must be {"whitelist": ["Rock", ...], "outside": "allow" | "parent" | "refuse"}';
+  if (!isObject(value) || !Array.isArray(value.whitelist) || !value.whitelist.every((name) => typeof name === 'string')) throw new Error(shape);
+  if (value.outside !== 'allow' && value.outside !== 'parent' && value.outside !== 'refuse') throw new Error(shape);
+  return { whitelist: value.whitelist as string[], outside: value.outside };
+}
+
 /** Checks the shape of a parsed `taxonomy.json`; throws an Error saying what is wrong. */
 function parseDefinition(json: unknown): TaxonomyDefinition {
   if (!isObject(json)) throw new Error('the file must hold an object: {"version": 1, "genres": [...]}');
   if (json.version !== 1) throw new Error(`"version" must be 1, not ${JSON.stringify(json.version)}`);
   if (!Array.isArray(json.genres)) throw new Error('"genres" must be a list of genres');
-  return { version: 1, genres: json.genres.map((genre, index) => parseGenre(genre, `genres[${index}]`)) };
+  const genres = json.genres.map((genre, index) => parseGenre(genre, `genres[${index}]`));
+  return json.policy === undefined ? { version: 1, genres } : { version: 1, genres, policy: parsePolicy(json.policy) };
 }
 
 /**
@@ -72,13 +81,5 @@ export function saveTaxonomy(filePath: string, definition: TaxonomyDefinition): 
   } catch (error) {
     throw new SonorityError('taxonomy-invalid', `not writing the genre taxonomy ${filePath}: ${(error as Error).message}`, { cause: error });
   }
-  fs.mkdirSync(path.dirname(filePath), { recursive: true });
-  const temporary = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${crypto.randomUUID()}.tmp`);
-  try {
-    fs.writeFileSync(temporary, `${JSON.stringify(definition, null, 2)}\n`, { flush: true });
-    fs.renameSync(temporary, filePath);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeJsonFileAtomically(filePath, definition);
 }

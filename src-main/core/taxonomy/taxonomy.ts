@@ -10,6 +10,8 @@
  * such a value is an unknown genre, kept verbatim.
  */
 
+import { SonorityError } from '../errors.ts';
+
 /** The model's labels: the ten GTZAN genres. */
 export const MODEL_LABELS = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'] as const;
 
@@ -26,9 +28,21 @@ export interface GenreDefinition {
 }
 
 /** A whole taxonomy as stored in `taxonomy.json`. */
+/**
+ * Which genres may be written into files: with a whitelist, a genre outside
+ * it is written as is (`allow`), replaced by its nearest whitelisted parent
+ * (`parent`; refused when it has none), or refused (`refuse`).
+ */
+export interface WritePolicy {
+  whitelist: readonly string[];
+  outside: 'allow' | 'parent' | 'refuse';
+}
+
 export interface TaxonomyDefinition {
   version: 1;
   genres: readonly GenreDefinition[];
+  /** No policy: every genre may be written. */
+  policy?: WritePolicy;
 }
 
 /** A validated taxonomy with its lookup maps; build it with `createTaxonomy`. */
@@ -114,7 +128,29 @@ export function createTaxonomy(definition: TaxonomyDefinition): Taxonomy {
     if (genre.parent !== undefined && !byKey.has(normaliseGenreKey(genre.parent))) throw new Error(`genre "${genre.name}" has the parent "${genre.parent}", which is not a genre in the taxonomy`);
     Array.from(lineage(byKey, genre)); // walks the whole chain, which throws if it loops
   }
+  for (const name of definition.policy?.whitelist ?? []) {
+    if (!byKey.has(normaliseGenreKey(name))) throw new Error(`the whitelist names "${name}", which is not a genre in the taxonomy`);
+  }
   return { definition, byKey, byLabel: indexByLabel(definition.genres) };
+}
+
+/**
+ * The genres to write for what a person or the model chose: display names
+ * through the taxonomy, then its write policy. Throws `genre-not-allowed`
+ * naming the genre when the policy refuses it.
+ */
+export function genresToWrite(taxonomy: Taxonomy, raws: readonly string[]): string[] {
+  const genres = canonicalGenres(taxonomy, raws);
+  const policy = taxonomy.definition.policy;
+  if (!policy || policy.outside === 'allow') return genres;
+  const allowed = new Set(policy.whitelist.map((name) => normaliseGenreKey(name)));
+  const written = genres.map((genre) => {
+    const known = taxonomy.byKey.get(normaliseGenreKey(genre));
+    const fit = policy.outside === 'parent' && known ? Array.from(lineage(taxonomy.byKey, known)).find((g) => allowed.has(normaliseGenreKey(g.name))) : known && allowed.has(normaliseGenreKey(known.name)) ? known : undefined;
+    if (!fit) throw new SonorityError('genre-not-allowed', `"${genre}" is not in your genre whitelist${policy.outside === 'parent' ? ', nor is any genre it belongs to' : ''} (taxonomy policy "${policy.outside}")`);
+    return fit.name;
+  });
+  return written.filter((genre, i) => written.indexOf(genre) === i);
 }
 
 /** The display name for a raw tag value ("hip hop" → "Hip-Hop"), or null when the genre is unknown. */
