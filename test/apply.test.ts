@@ -45,16 +45,22 @@ describe('review decisions and batch apply', () => {
     expect((await cli('review', files.untagged, '--choose', 'blues')).stdout).toContain(`choose  ${files.untagged} → Blues`);
     expect((await cli('review', files.typed, '--genre', 'Country & Western', '--genre', 'Folk')).stdout).toContain('→ Country, Folk');
     expect((await cli('review', files.kept, '--keep')).code).toBe(0);
-    const both = await cli('review', files.whale, '--accept-top', '2', '--json');
+    const both = await cli('review', files.disputed, '--accept-top', '2', '--json');
     const [decision] = jsonLines(both.stdout);
     expect(decision).toMatchObject({ action: 'accept' });
     expect(decision!.genres).toHaveLength(2);
-    expect((await cli('review', files.whale, '--skip')).code).toBe(0);
+    expect((await cli('review', files.disputed, '--skip')).code).toBe(0);
+    const partial = await cli('review', files.whale, path.join(library, 'nope.mp3'), '--keep');
+    expect(partial.code).toBe(2);
     expect(await planned()).toEqual([['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']]]);
+    // The disputed file was skipped, so only decisions remain; the whale is out of distribution and never written.
+    expect(await planned('--min-confidence', '0.6', '--disputed')).toEqual([['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']]]);
+    expect((await planned('--min-confidence', '0')).map(([name]) => name)).not.toContain('whale.ogg');
+    expect((await cli('review', files.disputed, '--accept')).code).toBe(0);
     const withModel = await planned('--min-confidence', '0.6', '--disputed');
-    expect(withModel).toEqual([['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']], ['classical tagged metal.mp3', ['Classical']]]);
+    expect(withModel).toEqual([['classical tagged metal.mp3', ['Classical']], ['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']]]);
     const text = (await cli('apply', '--dry-run', '--min-confidence', '0.6', '--disputed')).stdout;
-    expect(text).toMatch(/would set  .*classical tagged metal\.mp3\n {13}Metal → Classical {2}\(model \d+%\)/);
+    expect(text).toMatch(/would set  .*classical tagged metal\.mp3\n {13}Metal → Classical {2}\(decision\)/);
     for (const file of Object.values(files)) expect(hashFile(file)).toBe(originals.get(file));
   });
 
@@ -81,6 +87,6 @@ describe('review decisions and batch apply', () => {
   it('undoes the apply byte for byte, after which the decisions wait to be written again', async () => {
     expect((await cli('undo', '--last')).code).toBe(0);
     for (const file of Object.values(files)) expect(hashFile(file), file).toBe(originals.get(file));
-    expect(await planned()).toEqual([['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']]]);
+    expect(await planned()).toEqual([['classical tagged metal.mp3', ['Classical']], ['country.ogg', ['Country', 'Folk']], ['jazz.flac', ['Blues']]]);
   });
 });

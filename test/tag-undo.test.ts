@@ -83,6 +83,8 @@ describe('sonority tag and undo', () => {
     }
     const rescan = jsonLines((await runCli(['scan', path.join(dir, 'library'), '--db', db, '--json'])).stdout).at(-1);
     expect(rescan).toMatchObject({ analysed: 0, skipped: files.length });
+    const again = await runCli(['tag', ...files, '--genre', 'hip hop', '--genre', 'Pop', '--db', db, '--dry-run', '--json']);
+    expect(jsonLines(again.stdout).at(-1)).toMatchObject({ written: 0, unchanged: files.length });
     const sqlite = new Database(db, { readonly: true });
     const genres = sqlite.prepare(`SELECT json_group_array(genre) AS g FROM (SELECT genre FROM track_genres g JOIN tracks t ON t.id = g.track_id WHERE t.path = ? ORDER BY position)`).get(files[1]) as { g: string };
     sqlite.close();

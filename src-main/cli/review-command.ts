@@ -64,13 +64,14 @@ export async function reviewCommand(args: string[], io: CliIo): Promise<number> 
 async function decideCommand(files: string[], decision: DecisionInput, values: { db?: string; model?: string; json?: boolean }, io: CliIo): Promise<number> {
   const metadata = readModelMetadata(values.model ?? (io.env.SONORITY_MODEL || undefined));
   const taxonomy = loadTaxonomy();
-  await withDatabase(values.db, io.env, (db) => {
-    for (const file of files.map((f) => path.resolve(f))) {
-      const genres = decide(db, file, decision, metadata, taxonomy);
+  // All or none: a bad file among several records nothing.
+  const decided = await withDatabase(values.db, io.env, (db) => db.transaction(() => files.map((f) => path.resolve(f)).map((file) => ({ file, genres: decide(db, file, decision, metadata, taxonomy) })))());
+  {
+    for (const { file, genres } of decided) {
       if (values.json) writeJsonLine(io, { type: 'decision', path: file, action: decision.action, genres });
       else io.stdout.write(`  ${decision.action.padEnd(7)} ${file}${genres.length ? ` → ${genres.join(', ')}` : ''}\n`);
     }
-  });
+  }
   if (!values.json) io.stdout.write('Recorded. `sonority apply --dry-run` shows what will be written.\n');
   return 0;
 }

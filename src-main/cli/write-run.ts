@@ -43,6 +43,7 @@ function report(io: CliIo, flags: WriteFlags, outcome: GenreWriteOutcome, note: 
  */
 export async function runWrites(io: CliIo, db: Db, command: string, items: GenreWrite[], flags: WriteFlags, notes: string[] = []): Promise<number> {
   if (flags.id3v2 !== undefined && flags.id3v2 !== '3' && flags.id3v2 !== '4') throw new SonorityError('usage', `--id3v2 is 3 or 4, not "${flags.id3v2}"`);
+  if (flags.separator !== undefined && flags.separator.length === 0) throw new SonorityError('usage', '--separator cannot be empty');
   const settings = loadSettings();
   const dryRun = flags['dry-run'] ?? false;
   const controller = new AbortController();

@@ -14,7 +14,7 @@ export interface Decision {
   decidedBy: string;
 }
 
-/** A track whose latest decision sets genres that no write has applied yet (an undone write un-applies it). */
+/** A track whose latest decision sets genres it does not have and that no write has applied yet (an undone write un-applies it). */
 export interface PendingDecision {
   trackId: number;
   path: string;
@@ -29,6 +29,7 @@ export function createDecisionsStore(db: Db) {
   const latest = db.prepare(`SELECT d.track_id AS trackId, t.path, d.genres, d.model_id AS modelId, d.action FROM decisions d JOIN tracks t ON t.id = d.track_id
     WHERE d.id = (SELECT MAX(id) FROM decisions WHERE track_id = d.track_id) AND t.status = 'analysed'
       AND d.action IN ('accept', 'choose', 'custom')
+      AND d.genres <> (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = d.track_id ORDER BY position))
       AND NOT EXISTS (SELECT 1 FROM journal j JOIN write_batches b ON b.id = j.batch_id
         WHERE j.track_id = d.track_id AND j.state = 'written' AND b.undoes IS NULL AND j.created_at >= d.decided_at)
     ORDER BY t.path`);

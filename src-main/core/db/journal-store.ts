@@ -50,6 +50,8 @@ export function createJournalStore(db: Db) {
   const settle = db.prepare(`UPDATE journal SET state = ?, settled_at = ? WHERE id = ?`);
   const byState = db.prepare(`SELECT * FROM journal WHERE state = ? ORDER BY id`);
   const ofBatch = db.prepare(`SELECT * FROM journal WHERE batch_id = ? ORDER BY id`);
+  const byId = db.prepare(`SELECT * FROM journal WHERE id = ?`);
+  const undoneBy = db.prepare(`SELECT j.id FROM journal j JOIN write_batches u ON u.undoes = j.batch_id WHERE u.id = ? AND j.path = ? AND j.state = 'written'`);
   const lastWritten = db.prepare(`SELECT b.id FROM write_batches b WHERE b.undoes IS NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.batch_id = b.id AND j.state = 'written') ORDER BY b.id DESC LIMIT 1`);
   const running = db.prepare(`SELECT id, pid FROM write_batches WHERE status = 'running'`);
 
@@ -67,6 +69,10 @@ export function createJournalStore(db: Db) {
     settle: (id: number, state: 'written' | 'not-written' | 'undone'): void => void settle.run(state, nowIso(), id),
     /** Entries left `pending` by a process that died between recording and settling them. */
     pending: (): JournalEntry[] => byState.all('pending').map((row) => toEntry(row as Record<string, any>)),
+    /** One entry. */
+    entry: (id: number): JournalEntry => toEntry(byId.get(id) as Record<string, any>),
+    /** For an entry of an undo batch: the entry of the undone batch it restores, if still marked written. */
+    restoredEntryId: (undoBatchId: number, path: string): number | null => (undoneBy.get(undoBatchId, path) as { id: number } | undefined)?.id ?? null,
     /** Every entry of a batch. */
     entries: (batchId: number): JournalEntry[] => ofBatch.all(batchId).map((row) => toEntry(row as Record<string, any>)),
     /** The latest batch (not itself an undo) with files still written. */

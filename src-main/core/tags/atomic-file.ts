@@ -6,7 +6,7 @@ import { describeWriteError, SonorityError } from '../errors.ts';
 
 /**
  * Replaces `file` with `bytes` atomically: writes a temporary file in the same
- * folder with the original's permissions, flushes it to disk, checks the
+ * folder with the original's permissions (and owner, where allowed), flushes it to disk, checks the
  * original still has the size and mtime of `stat` (what was read), renames
  * the temporary file over it and flushes the folder. `mtime`: the
  * modification time to give the new file, or null for now. On any failure
@@ -19,6 +19,7 @@ export async function replaceFileAtomically(file: string, bytes: Uint8Array, sta
     try {
       await handle.writeFile(bytes);
       await handle.chmod(stat.mode & 0o7777);
+      await handle.chown(stat.uid, stat.gid).catch(() => {}); // only root may give a file to another owner: best effort
       await handle.sync();
     } finally {
       await handle.close();
@@ -31,6 +32,6 @@ export async function replaceFileAtomically(file: string, bytes: Uint8Array, sta
     await fs.rm(temp, { force: true });
     throw describeWriteError(error, file);
   }
-  const folder = await fs.open(path.dirname(file), 'r');
-  await folder.sync().finally(() => folder.close());
+  // Flush the rename; some systems cannot fsync a folder (Windows, some network mounts), and the file is already in place.
+  await fs.open(path.dirname(file), 'r').then((folder) => folder.sync().finally(() => folder.close())).catch(() => {});
 }

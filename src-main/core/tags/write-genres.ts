@@ -45,7 +45,8 @@ const WRITERS: Partial<Record<AudioContainer, (bytes: Uint8Array, genres: readon
 async function readChecked(file: string, expected: WriteGenresOptions['expected']): Promise<{ bytes: Buffer; stat: import('node:fs').Stats }> {
   const stat = await fs.stat(file);
   if (!stat.isFile()) throw new SonorityError('not-a-file', `${file}: not a file`);
-  if ((stat.mode & 0o222) === 0) throw new SonorityError('read-only', `${file}: the file is read-only; make it writable to tag it`);
+  if ((stat.mode & 0o222) === 0 || !(await fs.access(file, fs.constants.W_OK).then(() => true, () => false))) throw new SonorityError('read-only', `${file}: the file is read-only for you; make it writable to tag it`);
+  if (stat.nlink > 1) throw new SonorityError('hard-linked', `${file}: the file has ${stat.nlink} hard links; rewriting it would separate them, so it is left alone`);
   if (expected && (stat.size !== expected.size || Math.abs(stat.mtimeMs - expected.mtimeMs) > 1)) {
     throw new SonorityError('changed-since-scan', `${file}: the file changed since it was scanned (size or modification time differ); scan again before writing`);
   }
@@ -62,22 +63,32 @@ async function readChecked(file: string, expected: WriteGenresOptions['expected'
  * original is never left half-written.
  */
 export async function writeGenres(file: string, genres: readonly string[], options: WriteGenresOptions): Promise<WriteGenresResult> {
-  const { bytes, stat } = await readChecked(file, options.expected).catch((error) => {
+  const real = await fs.realpath(file).catch((error) => {
+    throw describeWriteError(error, file);
+  });
+  const { bytes, stat } = await readChecked(real, options.expected).catch((error) => {
     throw describeWriteError(error, file);
   });
   const sniffed = sniffAudio(bytes.subarray(0, 65536), bytes.subarray(id3v2Length(bytes)));
   if (!sniffed.audio) throw new SonorityError(sniffed.code, `${file}: ${sniffed.reason}`);
   const writer = WRITERS[sniffed.container];
   if (!writer) throw new SonorityError('tag-unsupported', `${file}: Sonority writes genres into MP3, FLAC, Ogg Vorbis, Opus and MP4/M4A files, not ${sniffed.container.toUpperCase()}`);
-  const oldGenres = normaliseGenres((await parseBuffer(bytes, { size: bytes.length }, { skipCovers: true })).common.genre);
+  const read = normaliseGenres((await parseBuffer(bytes, { size: bytes.length }, { skipCovers: true })).common.genre);
+  // ID3v2.3 holds one value: Sonority joins several genres with the separator, and reads them back the same way.
+  const oldGenres = sniffed.container === 'mp3' ? normaliseGenres(read.flatMap((value) => value.split(options.id3.v23Separator))) : read;
   const newGenres = normaliseGenres(genres);
   const audioHash = audioPayloadHash(bytes);
   const result = { path: file, container: sniffed.container, oldGenres, newGenres, audioHash };
   if (oldGenres.length === newGenres.length && oldGenres.every((g, i) => g === newGenres[i])) return { ...result, changed: false };
-  const written = writer(bytes, newGenres, options);
+  let written: Uint8Array;
+  try {
+    written = writer(bytes, newGenres, options);
+  } catch (error) {
+    throw error instanceof SonorityError ? new SonorityError(error.code, `${file}: ${error.message}`, { cause: error }) : describeWriteError(error, file);
+  }
   if (audioPayloadHash(written) !== audioHash) throw new SonorityError('audio-would-change', `${file}: writing the tags would change the audio; nothing was written`);
   if (options.dryRun) return { ...result, changed: true };
   options.beforeReplace?.({ before: bytes, after: written, mtimeMs: stat.mtimeMs, oldGenres, newGenres });
-  await replaceFileAtomically(file, written, stat, options.mtime === 'keep' ? stat.mtime : null);
+  await replaceFileAtomically(real, written, stat, options.mtime === 'keep' ? stat.mtime : null);
   return { ...result, changed: true };
 }

@@ -2,7 +2,7 @@ import type { Db } from '../db/open-database.ts';
 import { describeWriteError } from '../errors.ts';
 import { createJournalStore, type JournalStore } from '../db/journal-store.ts';
 import { createTrackFilesStore } from '../db/track-files-store.ts';
-import { recordInLibrary } from './record-in-library.ts';
+import { fileHasHash, settleAsWritten } from './record-in-library.ts';
 import { writeGenres, type WriteGenresOptions, type WriteGenresResult } from '../tags/write-genres.ts';
 import { reversePatch, sha256 } from '../tags/byte-patch.ts';
 import { settlePendingWrites } from './settle-pending.ts';
@@ -32,6 +32,14 @@ export interface GenreWriteOptions {
   onOutcome?: (outcome: GenreWriteOutcome) => void;
 }
 
+/** After a failure, settles the entry by what the file holds: replaced (the failure came after the rename), or not; unreadable stays pending. */
+async function settleAfterError(db: Db, journal: JournalStore, entryId: number, trackId: number | null, item: GenreWrite): Promise<void> {
+  const entry = journal.entry(entryId);
+  const replaced = await fileHasHash(item.path, entry.afterSha256);
+  if (replaced === true) await settleAsWritten(db, journal, entryId, trackId, item.path, entry.newGenres).catch(() => journal.settle(entryId, 'written'));
+  if (replaced === false) journal.settle(entryId, 'not-written');
+}
+
 async function writeOne(item: GenreWrite, options: GenreWriteOptions, journal: JournalStore, batchId: number): Promise<GenreWriteOutcome> {
   const known = createTrackFilesStore(options.db).find(item.path);
   const trackId = known?.id ?? null;
@@ -48,13 +56,10 @@ async function writeOne(item: GenreWrite, options: GenreWriteOptions, journal: J
         });
       },
     });
-    if (entryId !== null) {
-      journal.settle(entryId, 'written');
-      await recordInLibrary(options.db, trackId, item.path, result.newGenres);
-    }
+    if (entryId !== null) await settleAsWritten(options.db, journal, entryId, trackId, item.path, result.newGenres);
     return { ok: true, trackId, ...result };
   } catch (error) {
-    if (entryId !== null) journal.settle(entryId, 'not-written');
+    if (entryId !== null) await settleAfterError(options.db, journal, entryId, trackId, item);
     const { code, message } = describeWriteError(error, item.path);
     return { ok: false, path: item.path, trackId, code, message };
   }
@@ -68,6 +73,7 @@ async function writeOne(item: GenreWrite, options: GenreWriteOptions, journal: J
  */
 export async function writeGenreBatch(items: readonly GenreWrite[], options: GenreWriteOptions): Promise<{ batchId: number | null; outcomes: GenreWriteOutcome[] }> {
   const journal = createJournalStore(options.db);
+  options.db.pragma('synchronous = FULL'); // the journal entry must be on disk before its file is replaced
   await settlePendingWrites(options.db);
   const batchId = options.dryRun ? null : journal.startBatch(options.command);
   const outcomes: GenreWriteOutcome[] = [];

@@ -4,7 +4,7 @@ import { describeWriteError, SonorityError } from '../errors.ts';
 import { createJournalStore, type JournalEntry, type JournalStore } from '../db/journal-store.ts';
 import { applyReversePatch, reversePatch, sha256 } from '../tags/byte-patch.ts';
 import { replaceFileAtomically } from '../tags/atomic-file.ts';
-import { recordInLibrary } from './record-in-library.ts';
+import { fileHasHash, settleAsWritten } from './record-in-library.ts';
 import { settlePendingWrites } from './settle-pending.ts';
 
 /** How undoing one file went. */
@@ -22,12 +22,15 @@ async function restore(db: Db, journal: JournalStore, undoBatch: number, entry: 
       patch: reversePatch(bytes, old), beforeSha256: entry.afterSha256, afterSha256: entry.beforeSha256, beforeMtimeMs: stat.mtimeMs,
     });
     await replaceFileAtomically(entry.path, old, stat, new Date(entry.beforeMtimeMs));
-    journal.settle(pendingId, 'written');
+    await settleAsWritten(db, journal, pendingId, entry.trackId, entry.path, entry.oldGenres);
     journal.settle(entry.id, 'undone');
-    await recordInLibrary(db, entry.trackId, entry.path, entry.oldGenres);
     return { ok: true, path: entry.path, genres: entry.oldGenres };
   } catch (error) {
-    if (pendingId !== null) journal.settle(pendingId, 'not-written');
+    if (pendingId !== null) {
+      const restored = await fileHasHash(entry.path, entry.beforeSha256);
+      if (restored === false) journal.settle(pendingId, 'not-written');
+      if (restored === true) journal.settle(entry.id, 'undone');
+    }
     const { code, message } = describeWriteError(error, entry.path);
     return { ok: false, path: entry.path, code, message };
   }
@@ -40,6 +43,7 @@ async function restore(db: Db, journal: JournalStore, undoBatch: number, entry: 
  * changed since is reported and left alone. The undo is journaled like any write.
  */
 export async function undoWriteBatch(db: Db, batchId: number | null, onOutcome?: (outcome: UndoOutcome) => void): Promise<{ batchId: number; undoBatchId: number; outcomes: UndoOutcome[] }> {
+  db.pragma('synchronous = FULL');
   await settlePendingWrites(db);
   const journal = createJournalStore(db);
   const target = batchId ?? journal.lastUndoable();
