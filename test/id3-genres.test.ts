@@ -93,6 +93,14 @@ describe('writing genres into ID3v2 tags', () => {
     const unsynchronised = Buffer.from(withCover);
     unsynchronised[5] = 0x80;
     expect(() => withId3Genres(unsynchronised, ['Rock'], V23)).toThrow(/cannot be rewritten safely: it uses unsynchronisation/);
+    // A zero where a frame should start, with more frames after it (a mis-sized frame): refused, not truncated.
+    const hidden = Buffer.concat([id3v24Tag({ TIT2: ['Song'] }).subarray(0, 10), Buffer.alloc(4), id3v24Tag({ TPE1: ['Ann'] }).subarray(10), bare]);
+    hidden.writeUInt32BE(0, 6);
+    hidden.set([0, 0, 0, 4 + 9 + 4].map((n, i) => (i === 3 ? n : 0)), 6);
+    expect(() => withId3Genres(hidden, ['Rock'], V23)).toThrow(/it has data after its padding starts/);
+    const garbage = Buffer.concat([id3v24Tag({ TIT2: ['Song'] }), bare]);
+    garbage.write('t!t2', 10, 'latin1');
+    expect(() => withId3Genres(garbage, ['Rock'], V23)).toThrow(/holds no valid frame id/);
     const v22 = Buffer.from(withCover);
     v22[3] = 2;
     expect(() => withId3Genres(v22, ['Rock'], V23)).toThrow(/it is ID3v2\.2/);

@@ -59,6 +59,7 @@ export function withFlacGenres(input: Uint8Array, genres: readonly string[]): Ui
   const index = blocks.findIndex((block) => block.type === VORBIS_COMMENT);
   const old = index < 0 ? { vendor: Buffer.from('Sonority', 'utf8'), entries: [] } : parseVorbisComments(blocks[index]!.body);
   const body = serialiseVorbisComments(withGenreComments(old, genres));
+  if (body.length >= 1 << 24) throw new SonorityError('tag-unsupported', 'the genres would not fit in a FLAC comment block (16 MiB at most)');
   const replaced = index < 0 ? [blocks[0], { type: VORBIS_COMMENT, body }, ...blocks.slice(1)] : blocks.map((block, i) => (i === index ? { type: VORBIS_COMMENT, body } : block));
   const delta = body.length - (index < 0 ? -4 : blocks[index]!.body.length);
   const metadata = writeBlocks(absorbInPadding(replaced as MetadataBlock[], delta));

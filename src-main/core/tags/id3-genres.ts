@@ -54,12 +54,17 @@ function parseId3(bytes: Uint8Array): Id3Tag | null {
   if (length > bytes.length) throw unsupported('its size runs past the end of the file');
   const frameStart = 10 + extendedHeaderLength(bytes, version, bytes[5]!);
   const frames: RawFrame[] = [];
-  for (let at = frameStart; at + 10 <= length && bytes[at] !== 0; ) {
+  let at = frameStart;
+  for (; at + 10 <= length && bytes[at] !== 0; ) {
+    const id = Buffer.from(bytes.subarray(at, at + 4)).toString('latin1');
+    if (!/^[A-Z0-9]{4}$/.test(id)) throw unsupported(`byte ${at} holds no valid frame id`);
     const size = version === 4 ? readSyncsafe(bytes, at + 4) : readUint32(bytes, at + 4);
     if (at + 10 + size > length) throw unsupported(`a frame at byte ${at} runs past the end of the tag`);
-    frames.push({ id: Buffer.from(bytes.subarray(at, at + 4)).toString('latin1'), raw: bytes.subarray(at, at + 10 + size) });
+    frames.push({ id, raw: bytes.subarray(at, at + 10 + size) });
     at += 10 + size;
   }
+  // What follows the frames must be padding: anything else would be lost in the rewrite.
+  if (bytes.subarray(at, length).some((byte) => byte !== 0)) throw unsupported(`it has data after its padding starts (byte ${at})`);
   return { version, revisionAndFlags: bytes.subarray(4, 6), extendedHeader: bytes.subarray(10, frameStart), frames, length };
 }
 

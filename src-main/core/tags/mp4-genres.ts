@@ -84,6 +84,7 @@ function planSplice(bytes: Buffer, moov: Box, genres: readonly string[]): Splice
 
 /** Adds `delta` to the size field of a box (found at the same offset: ancestors start before the change). */
 function growBox(out: Buffer, ancestor: Box, delta: number): void {
+  if (ancestor.header === 8 && out.readUInt32BE(ancestor.start) === 0) return; // size 0: "to the end of the file", still true
   if (ancestor.header === 16) out.writeBigUInt64BE(out.readBigUInt64BE(ancestor.start + 8) + BigInt(delta), ancestor.start + 8);
   else out.writeUInt32BE(out.readUInt32BE(ancestor.start) + delta, ancestor.start);
 }

@@ -131,7 +131,7 @@ export function withOggGenres(input: Uint8Array, genres: readonly string[]): Uin
   const trailing = comment.subarray(listLength + (layout.framing ? 1 : 0));
   const list = serialiseVorbisComments(withGenreComments(parsed, genres));
   const newComment = Buffer.concat([layout.prefix, list, layout.framing ? Buffer.of(1) : Buffer.alloc(0), trailing]);
-  const headerPages = paginate([newComment, ...packets.slice(2)], pages[0]!.bytes, 1);
+  const headerPages = paginate([newComment, ...packets.slice(2)], pages[0]!.bytes, pages[0]!.bytes.readUInt32LE(18) + 1);
   const shift = headerPages.length - (audioStart - 1);
   const audio = pages.slice(audioStart).map((page) => {
     if (shift === 0) return page.bytes;
