@@ -117,6 +117,22 @@ describe('sonority tag and undo', () => {
     expect(again.stderr).toContain('there is no tag write left to undo');
   });
 
+  it('writes and undoes through a symlink, leaving the link a link and restoring its target', async () => {
+    const target = path.join(dir, 'linked', 'target.flac');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(files[1]!, target);
+    const link = path.join(dir, 'linked', 'link.flac');
+    fs.symlinkSync(target, link);
+    const linkDb = path.join(dir, 'link.db');
+    expect((await runCli(['tag', link, '--genre', 'Jazz', '--db', linkDb])).code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((await parseFile(target)).common.genre).toEqual(['Jazz']);
+    expect((await runCli(['undo', '--last', '--db', linkDb])).code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(hashFile(target)).toBe(originals.get(files[1]!));
+    expect(fs.readdirSync(path.dirname(target)).sort()).toEqual(['link.flac', 'target.flac']);
+  });
+
   it('leaves every file fully old or fully new when killed mid-batch, and the journal settles to match the files', async () => {
     const copies = Array.from({ length: 16 }, (_, i) => {
       const copy = path.join(dir, 'kill', `copy ${i}.flac`);

@@ -63,10 +63,7 @@ async function readChecked(file: string, expected: WriteGenresOptions['expected'
  * original is never left half-written.
  */
 export async function writeGenres(file: string, genres: readonly string[], options: WriteGenresOptions): Promise<WriteGenresResult> {
-  const real = await fs.realpath(file).catch((error) => {
-    throw describeWriteError(error, file);
-  });
-  const { bytes, stat } = await readChecked(real, options.expected).catch((error) => {
+  const { bytes, stat } = await readChecked(file, options.expected).catch((error) => {
     throw describeWriteError(error, file);
   });
   const sniffed = sniffAudio(bytes.subarray(0, 65536), bytes.subarray(id3v2Length(bytes)));
@@ -89,6 +86,6 @@ export async function writeGenres(file: string, genres: readonly string[], optio
   if (audioPayloadHash(written) !== audioHash) throw new SonorityError('audio-would-change', `${file}: writing the tags would change the audio; nothing was written`);
   if (options.dryRun) return { ...result, changed: true };
   options.beforeReplace?.({ before: bytes, after: written, mtimeMs: stat.mtimeMs, oldGenres, newGenres });
-  await replaceFileAtomically(real, written, stat, options.mtime === 'keep' ? stat.mtime : null);
+  await replaceFileAtomically(file, written, stat, options.mtime === 'keep' ? stat.mtime : null);
   return { ...result, changed: true };
 }
