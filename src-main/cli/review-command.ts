@@ -66,11 +66,9 @@ async function decideCommand(files: string[], decision: DecisionInput, values: {
   const taxonomy = loadTaxonomy();
   // All or none: a bad file among several records nothing.
   const decided = await withDatabase(values.db, io.env, (db) => db.transaction(() => files.map((f) => path.resolve(f)).map((file) => ({ file, genres: decide(db, file, decision, metadata, taxonomy) })))());
-  {
-    for (const { file, genres } of decided) {
-      if (values.json) writeJsonLine(io, { type: 'decision', path: file, action: decision.action, genres });
-      else io.stdout.write(`  ${decision.action.padEnd(7)} ${file}${genres.length ? ` → ${genres.join(', ')}` : ''}\n`);
-    }
+  for (const { file, genres } of decided) {
+    if (values.json) writeJsonLine(io, { type: 'decision', path: file, action: decision.action, genres });
+    else io.stdout.write(`  ${decision.action.padEnd(7)} ${file}${genres.length ? ` → ${genres.join(', ')}` : ''}\n`);
   }
   if (!values.json) io.stdout.write('Recorded. `sonority apply --dry-run` shows what will be written.\n');
   return 0;

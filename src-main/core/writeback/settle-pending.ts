@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import type { Db } from '../db/open-database.ts';
 import { createJournalStore } from '../db/journal-store.ts';
 import { isAlive } from '../db/scans-store.ts';
@@ -10,15 +9,14 @@ import { fileHasHash, settleAsWritten } from './record-in-library.ts';
  * (`written`, and the library is updated to match; for an undo, the entry it
  * undid becomes `undone`); the rename is atomic, so there is no third state
  * unless someone else changed the file since. A file that cannot be read now
- * stays pending. Batches
- * of processes that are gone become `interrupted`. Returns how many entries it settled.
+ * stays pending, and so do entries of a batch another live process is
+ * running. Batches of processes that are gone become `interrupted`. Returns
+ * how many entries it looked at.
  */
 export async function settlePendingWrites(db: Db): Promise<number> {
   const journal = createJournalStore(db);
-  const pending = journal.pending().filter((entry) => {
-    const batch = journal.runningBatches().find((b) => b.id === entry.batchId);
-    return !batch || batch.pid === process.pid || !isAlive(batch.pid);
-  });
+  const liveElsewhere = new Set(journal.runningBatches().filter((b) => b.pid !== process.pid && isAlive(b.pid)).map((b) => b.id));
+  const pending = journal.pending().filter((entry) => !liveElsewhere.has(entry.batchId));
   for (const entry of pending) {
     const replaced = await fileHasHash(entry.path, entry.afterSha256);
     if (replaced === null) continue; // unreadable now (unplugged drive?): settle it another time
@@ -31,6 +29,6 @@ export async function settlePendingWrites(db: Db): Promise<number> {
     const undone = journal.restoredEntryId(entry.batchId, entry.path);
     if (undone !== null) journal.settle(undone, 'undone');
   }
-  for (const batch of journal.runningBatches()) if (batch.pid !== process.pid && !isAlive(batch.pid)) journal.finishBatch(batch.id, 'interrupted');
+  for (const batch of journal.runningBatches()) if (batch.pid !== process.pid && !liveElsewhere.has(batch.id)) journal.finishBatch(batch.id, 'interrupted');
   return pending.length;
 }
