@@ -13,6 +13,7 @@ import { TAG_USAGE, tagCommand } from './tag-command.ts';
 import { UNDO_USAGE, undoCommand } from './undo-command.ts';
 import { APPLY_USAGE, applyCommand } from './apply-command.ts';
 import { SETTINGS_USAGE, settingsCommand } from './settings-command.ts';
+import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   undo: undoCommand,
   apply: applyCommand,
   settings: settingsCommand,
+  serve: serveCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -48,6 +50,8 @@ usage:
   ${UNDO_USAGE}   restore the files a write batch changed, byte for byte
   ${SETTINGS_USAGE}
                     how genres are written: ID3v2 version of new tags, v2.3 separator, mtime
+  ${SERVE_USAGE}
+                    the app's interface in a browser, on this computer only (address with a token)
 
 model development:
   ${TRAIN_USAGE}

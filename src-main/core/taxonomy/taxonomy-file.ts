@@ -54,19 +54,40 @@ function parseDefinition(json: unknown): TaxonomyDefinition {
  * label not mapped, ...).
  */
 export function loadTaxonomy(filePath: string = defaultTaxonomyPath()): Taxonomy {
+  return loadTaxonomyText(filePath, (text) => createTaxonomy(parseDefinition(JSON.parse(text))), () => createTaxonomy(DEFAULT_TAXONOMY));
+}
+
+/** Reads the taxonomy file and parses it with `parse`; `missing` when it does not exist; read and parse errors become SonorityErrors naming the file. */
+function loadTaxonomyText<T>(filePath: string, parse: (text: string) => T, missing: () => T): T {
   let text: string;
   try {
     text = fs.readFileSync(filePath, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return createTaxonomy(DEFAULT_TAXONOMY);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing();
     throw new SonorityError('taxonomy-unreadable', `cannot read the genre taxonomy ${filePath}: ${describeFileError(error).message}`, { cause: error });
   }
   try {
-    return createTaxonomy(parseDefinition(JSON.parse(text)));
+    return parse(text);
   } catch (error) {
     const problem = error instanceof SyntaxError ? `it is not valid JSON (${error.message})` : (error as Error).message;
     throw new SonorityError('taxonomy-invalid', `the genre taxonomy ${filePath} is invalid: ${problem}`, { cause: error });
   }
+}
+
+/** Reads a taxonomy file's contents: the built-in taxonomy when the file does not exist, else its parsed JSON as is (for an editor). Throws like `loadTaxonomy`. */
+export function readTaxonomyDefinition(filePath: string = defaultTaxonomyPath()): TaxonomyDefinition {
+  return loadTaxonomyText(filePath, (text) => parseDefinition(JSON.parse(text)), () => DEFAULT_TAXONOMY);
+}
+
+/** Checks a taxonomy given as JSON (from the editor) and saves it; throws `taxonomy-invalid` naming the problem, without writing. */
+export function saveTaxonomyJson(filePath: string, json: unknown): void {
+  let definition: TaxonomyDefinition;
+  try {
+    definition = parseDefinition(json);
+  } catch (error) {
+    throw new SonorityError('taxonomy-invalid', `not writing the genre taxonomy ${filePath}: ${(error as Error).message}`, { cause: error });
+  }
+  saveTaxonomy(filePath, definition);
 }
 
 /**

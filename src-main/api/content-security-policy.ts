@@ -1,0 +1,2 @@
+/** The renderer's Content-Security-Policy, sent by `serve` and Electron's protocol handler (and repeated in index.html's meta): only its own scripts, no remote content, no framing. */
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -1,0 +1,328 @@
+/**
+ * The one API between Sonority's interface and its core. Electron's main
+ * process registers a handler for every method (IPC), the preload exposes
+ * exactly these methods, the `serve` mode answers them over HTTP, and the
+ * renderer calls them only through `src-renderer/src/lib/bridge.ts`.
+ *
+ * Each method is its parameter validator plus a phantom result type; payloads
+ * are validated on arrival in main / the server. Tracks are referred to by id
+ * only: the renderer never names a path main would read or write, and folders
+ * come from the native dialog (or the folder `serve` was started on).
+ * Renderer-safe: no Node imports.
+ */
+import { ApiInputError, arrayOf, boolean, integer, json, number, object, oneOf, optional, string, type Validator } from './validate.ts';
+
+// ── Data shapes ────────────────────────────────────────────────────────────
+
+export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'outside-model' | 'out-of-distribution';
+/** A library row's status: a review status, or why there is none yet. */
+export type TrackStatus = ReviewStatus | 'not-predicted';
+
+export interface AppInfo {
+  mode: 'desktop' | 'serve';
+  version: string;
+  databasePath: string;
+  /** The model's id, its feature set and the TensorFlow.js backend running it; null when no model loaded. */
+  model: { id: string; featureSet: string; backend: string; genres: string[] } | null;
+  /** Folders the interface may scan (the served folder; in the desktop app, those chosen in the dialog or scanned before). */
+  scanFolders: string[];
+  /** Whether a native folder dialog exists (desktop) or the folders are fixed (serve). */
+  canChooseFolders: boolean;
+}
+
+export interface LibraryRow {
+  id: number;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  /** The file's genres as scanned. */
+  genres: string[];
+  predicted: string | null;
+  confidence: number | null;
+  status: TrackStatus;
+}
+
+export type LibrarySortColumn = 'title' | 'artist' | 'album' | 'genres' | 'predicted' | 'confidence' | 'status';
+
+export interface LibraryPage {
+  total: number;
+  /** Tracks in the library before the search and filter. */
+  libraryTotal: number;
+  offset: number;
+  rows: LibraryRow[];
+}
+
+export interface GenreProbability {
+  label: string;
+  genre: string;
+  probability: number;
+}
+
+export interface TrackDetail {
+  id: number;
+  path: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  durationSec: number | null;
+  format: string | null;
+  genres: string[];
+  status: TrackStatus;
+  featureSet: string | null;
+  /** Estimated tempo (BPM) and a few descriptors, means over the analysed windows. */
+  tempo: number | null;
+  descriptors: { name: string; value: number }[];
+  prediction: {
+    modelId: string;
+    probabilities: GenreProbability[];
+    /** Per analysed window: its start (s) and probabilities in the order of `labels`. */
+    windows: { startSec: number; probabilities: number[] }[];
+    labels: string[];
+    ambiguous: boolean;
+    confident: boolean;
+    outOfDistribution: boolean;
+  } | null;
+  decisions: { id: number; action: string; genres: string[]; decidedAt: string }[];
+}
+
+/** A mel spectrogram as an image: `height` mel bands (low first) × `width` columns, one byte (0–255 over `dbRange` dB below the peak) per cell, base64. */
+export interface Spectrogram {
+  width: number;
+  height: number;
+  pixels: string;
+  durationSec: number;
+  maxHz: number;
+  dbRange: number;
+}
+
+export interface ReviewItem {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  genres: string[];
+  status: ReviewStatus;
+  ambiguous: boolean;
+  /** The model's genres, most probable first. */
+  alternatives: GenreProbability[];
+  /** Why it is in the queue, for people. */
+  reason: string;
+}
+
+export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
+
+export interface ApplyRow {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  oldGenres: string[];
+  newGenres: string[];
+  source: 'decision' | 'prediction';
+  confidence: number | null;
+}
+
+export interface ApplyPlan {
+  writes: ApplyRow[];
+  refused: { trackId: number | null; title: string | null; message: string }[];
+}
+
+export interface WriteOutcome {
+  trackId: number | null;
+  title: string | null;
+  ok: boolean;
+  changed: boolean;
+  oldGenres: string[];
+  newGenres: string[];
+  /** Why it failed, in words. */
+  message: string | null;
+}
+
+export interface ApplyResult {
+  batchId: number | null;
+  dryRun: boolean;
+  written: number;
+  unchanged: number;
+  failed: number;
+  outcomes: WriteOutcome[];
+}
+
+export interface WriteBatch {
+  id: number;
+  command: string;
+  createdAt: string;
+  files: number;
+  written: number;
+  undone: boolean;
+  /** Set when this batch undoes another. */
+  undoes: number | null;
+}
+
+export interface UndoResult {
+  undoBatchId: number;
+  restored: number;
+  failed: { title: string | null; message: string }[];
+}
+
+export interface ScanProgressInfo {
+  walked: number;
+  walking: boolean;
+  done: number;
+  analysed: number;
+  skipped: number;
+  moved: number;
+  failed: number;
+  ignored: number;
+  elapsedSec: number;
+  filesPerSec: number;
+  etaSec: number | null;
+  predicted: number;
+  toPredict: number;
+}
+
+export interface ScanState {
+  running: boolean;
+  root: string | null;
+  phase: 'idle' | 'scanning' | 'predicting' | 'done' | 'cancelled' | 'error';
+  progress: ScanProgressInfo | null;
+  /** Failures met in this scan, newest last (at most the latest 200). */
+  failures: FailureInfo[];
+  /** The error that stopped the scan, in words. */
+  error: string | null;
+}
+
+export interface FailureInfo {
+  path: string;
+  stage: string;
+  code: string;
+  message: string;
+  failedAt: string | null;
+}
+
+export interface SettingsInfo {
+  id3Version: 3 | 4;
+  separator: string;
+  mtime: 'keep' | 'update';
+}
+
+/** A genre of the taxonomy file: its display name, the model label it stands for, its parent and aliases. */
+export interface TaxonomyGenre {
+  name: string;
+  label?: string;
+  parent?: string;
+  aliases?: readonly string[];
+}
+
+/** The taxonomy file as the editor shows it; `policy` limits which genres are written. */
+export interface TaxonomyDefinitionInfo {
+  version: 1;
+  genres: readonly TaxonomyGenre[];
+  policy?: { whitelist: readonly string[]; outside: 'allow' | 'parent' | 'refuse' };
+}
+
+export interface TaxonomyInfo {
+  path: string;
+  definition: TaxonomyDefinitionInfo;
+}
+
+/** What main pushes to the interface. */
+export type ApiEvent =
+  | { type: 'scan'; state: ScanState }
+  | { type: 'write'; done: number; total: number; outcome: WriteOutcome }
+  | { type: 'library-changed' }
+  /** A menu item asked for a page (desktop). */
+  | { type: 'navigate'; page: 'library' | 'scan' | 'review' | 'apply' | 'settings' };
+
+// ── Methods ────────────────────────────────────────────────────────────────
+
+/** A method's parameter validator, carrying its result type. */
+export interface Method<P, R> {
+  params: Validator<P>;
+  /** Phantom: the result type (never set). */
+  result?: R;
+}
+
+const method = <R>() => <P>(params: Validator<P>): Method<P, R> => ({ params });
+const none = object({});
+const trackRef = object({ trackId: integer(1) });
+const applyQuery = object({ scope: oneOf('decisions', 'all', 'untagged', 'disputed'), minConfidence: number(0, 1) });
+const genreName = string(200);
+const id3Version: Validator<3 | 4> = (value, at) => {
+  if (value === 3 || value === 4) return value;
+  throw new ApiInputError(`${at} must be 3 or 4, not ${JSON.stringify(value)}`);
+};
+
+export const CONTRACT = {
+  appInfo: method<AppInfo>()(none),
+  library: method<LibraryPage>()(object({
+    offset: integer(0),
+    limit: integer(1, 2000),
+    search: optional(string(500)),
+    status: optional(oneOf('disputed', 'agrees', 'untagged', 'unsure', 'outside-model', 'out-of-distribution', 'not-predicted')),
+    sort: optional(oneOf('title', 'artist', 'album', 'genres', 'predicted', 'confidence', 'status')),
+    descending: optional(boolean),
+  })),
+  trackDetail: method<TrackDetail>()(trackRef),
+  trackSpectrogram: method<Spectrogram>()(trackRef),
+  reviewQueue: method<ReviewItem[]>()(none),
+  decide: method<{ decisionId: number; genres: string[] }>()(object({
+    trackId: integer(1),
+    action: oneOf('accept', 'choose', 'custom', 'keep', 'skip'),
+    genres: optional(arrayOf(genreName, 20)),
+  })),
+  undoDecision: method<{ trackId: number }>()(object({ decisionId: integer(1) })),
+  applyPlan: method<ApplyPlan>()(applyQuery),
+  applyRun: method<ApplyResult>()(object({ query: applyQuery, trackIds: arrayOf(integer(1)), dryRun: boolean })),
+  writeBatches: method<WriteBatch[]>()(none),
+  undoBatch: method<UndoResult>()(object({ batchId: integer(1) })),
+  chooseFolder: method<{ path: string | null }>()(none),
+  startScan: method<ScanState>()(object({ root: string(4096) })),
+  cancelScan: method<ScanState>()(none),
+  scanState: method<ScanState>()(none),
+  failures: method<FailureInfo[]>()(none),
+  getSettings: method<SettingsInfo>()(none),
+  saveSettings: method<SettingsInfo>()(object({ id3Version: id3Version, separator: string(10), mtime: oneOf('keep', 'update') })),
+  getTaxonomy: method<TaxonomyInfo>()(none),
+  saveTaxonomy: method<TaxonomyInfo>()(object({ definition: json })),
+};
+
+export type MethodName = keyof typeof CONTRACT;
+export type ParamsOf<K extends MethodName> = (typeof CONTRACT)[K] extends Method<infer P, unknown> ? P : never;
+export type ResultOf<K extends MethodName> = (typeof CONTRACT)[K] extends Method<unknown, infer R> ? R : never;
+
+/** The API as the renderer sees it: every method returns a promise of its result. */
+export type Api = { [K in MethodName]: (params: ParamsOf<K>) => Promise<ResultOf<K>> };
+
+/** What implements the API in main / the server (may answer synchronously). */
+export type Handlers = { [K in MethodName]: (params: ParamsOf<K>) => ResultOf<K> | Promise<ResultOf<K>> };
+
+/** Every method name, in contract order. */
+export const METHOD_NAMES = Object.keys(CONTRACT) as MethodName[];
+
+/** The preload's extra member: subscribe to pushed events; returns an unsubscribe function. */
+export const EVENTS_KEY = 'onEvent';
+
+/** What the preload exposes as `window.sonority`: every method (answering with an envelope, since Electron flattens thrown errors) and `onEvent`. */
+export type ExposedApi = { [K in MethodName]: (params: ParamsOf<K>) => Promise<Envelope<ResultOf<K>>> } & { [EVENTS_KEY]: (listener: (event: ApiEvent) => void) => () => void };
+
+/** IPC channel of a method; events travel on `EVENT_CHANNEL`. */
+export const channelOf = (name: MethodName): string => `sonority:${name}`;
+export const EVENT_CHANNEL = 'sonority:event';
+
+/** An error as it crosses the boundary: a stable code and a message for people. */
+export interface ApiErrorPayload {
+  code: string;
+  message: string;
+}
+
+/** Every reply, over IPC and HTTP alike. */
+export type Envelope<R> = { ok: true; value: R } | { ok: false; error: ApiErrorPayload };
+
+/** Validates a payload for `name`; throws `ApiInputError` naming the bad field. */
+export function parseParams<K extends MethodName>(name: K, payload: unknown): ParamsOf<K> {
+  return (CONTRACT[name].params as Validator<ParamsOf<K>>)(payload ?? {}, name);
+}
+
+/** Whether `name` is a method of the contract. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(CONTRACT, name);
+}

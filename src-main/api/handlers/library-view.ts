@@ -1,0 +1,59 @@
+import type { LibraryPage, LibraryRow, LibrarySortColumn, ParamsOf } from '../contract.ts';
+
+type Query = ParamsOf<'library'>;
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+function sortKey(row: LibraryRow, column: LibrarySortColumn): string | number | null {
+  if (column === 'genres') return row.genres.join(', ') || null;
+  return row[column];
+}
+
+function compareBy(column: LibrarySortColumn, descending: boolean): (a: LibraryRow, b: LibraryRow) => number {
+  return (a, b) => {
+    const x = sortKey(a, column);
+    const y = sortKey(b, column);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1; // empty cells last either way
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+    return descending ? -order : order;
+  };
+}
+
+const searchText = (row: LibraryRow) => [row.title, row.artist, row.album, row.predicted, ...row.genres].join('\u0001').toLocaleLowerCase();
+
+function matcher(search: string | undefined, texts: ReadonlyMap<LibraryRow, string>): (row: LibraryRow) => boolean {
+  const words = (search ?? '').toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return () => true;
+  return (row) => words.every((word) => texts.get(row)!.includes(word));
+}
+
+/**
+ * The library table's rows for one query, over all rows held in memory:
+ * filtered by status and search words (every word in title, artist, album or
+ * genres), sorted (empty cells last), with the last few orderings cached so
+ * scrolling only slices.
+ */
+export function createLibraryView(rows: readonly LibraryRow[]) {
+  const orderings = new Map<string, LibraryRow[]>();
+  let texts: Map<LibraryRow, string> | null = null;
+  const ordered = (query: Query): LibraryRow[] => {
+    const key = JSON.stringify([query.search?.trim() ?? '', query.status ?? '', query.sort ?? '', query.descending ?? false]);
+    let result = orderings.get(key);
+    if (!result) {
+      texts ??= new Map(rows.map((row) => [row, searchText(row)]));
+      const search = matcher(query.search, texts);
+      result = rows.filter((row) => (!query.status || row.status === query.status) && search(row));
+      if (query.sort) result.sort(compareBy(query.sort, query.descending ?? false));
+      if (orderings.size >= 8) orderings.delete(orderings.keys().next().value!);
+      orderings.set(key, result);
+    }
+    return result;
+  };
+  return {
+    /** One page of the query's rows. */
+    page(query: Query): LibraryPage {
+      const all = ordered(query);
+      return { total: all.length, libraryTotal: rows.length, offset: query.offset, rows: all.slice(query.offset, query.offset + query.limit) };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SonorityError } from '../core/errors.ts';
+import { describeDatabaseError, openDatabase } from '../core/db/open-database.ts';
+import { resolveDatabasePath } from '../core/paths.ts';
+import { createHandlers } from '../api/service.ts';
+import type { ServiceContext } from '../api/context.ts';
+import { createEventStream } from '../server/event-stream.ts';
+import { startApiServer } from '../server/http-server.ts';
+import { newToken } from '../server/auth.ts';
+import { loadModelAndBackendForCli } from './model-loading.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
+import type { CliIo } from './io.ts';
+
+export const SERVE_USAGE = 'sonority serve <folder> [--port N] [--db FILE] [--model DIR] [--workers N] [--ffmpeg PATH]';
+
+const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+
+function musicFolder(folder: string): string {
+  const resolved = path.resolve(folder);
+  if (!fs.statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) throw new SonorityError('folder-missing', `${resolved} is not a folder; give the folder that holds your music`);
+  return fs.realpathSync(resolved);
+}
+
+/**
+ * `sonority serve <folder>`: the app's interface for a browser, on 127.0.0.1
+ * only, at an address carrying a random token (printed once). The interface
+ * may scan only that folder. Ctrl-C stops the scan in progress and the server.
+ */
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, workers: { type: 'string' }, ffmpeg: { type: 'string' } } });
+  if (positionals.length !== 1) throw new SonorityError('usage', `give exactly one music folder to serve\nusage: ${SERVE_USAGE}`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new SonorityError('usage', `--port takes a port number, not "${values.port}"`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) throw new SonorityError('usage', `--workers takes a positive whole number, not "${values.workers}"`);
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new SonorityError('renderer-missing', `the interface is not built (${RENDERER_DIR} is empty): run \`npm run build\``);
+  const root = musicFolder(positionals[0]!);
+  const databasePath = resolveDatabasePath(values.db, io.env);
+  let db;
+  try {
+    db = openDatabase(databasePath);
+  } catch (error) {
+    throw describeDatabaseError(error, databasePath) ?? error;
+  }
+  const { model, backend } = await loadModelAndBackendForCli(io, values.model);
+  const events = createEventStream();
+  const context: ServiceContext = { mode: 'serve', db, databasePath, model, backend, scanFolders: new Set([root]), pickFolder: null, workers, ffmpegPath: values.ffmpeg, emit: events.emit };
+  const handlers = createHandlers(context);
+  const token = newToken();
+  const { server, port: listening } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token, port });
+  io.stdout.write(`Sonority is serving ${root}\nOpen http://127.0.0.1:${listening}/?token=${token}\n(only this computer can reach it; press Ctrl-C to stop)\n`);
+  const stopped = new AbortController();
+  const release = stopOnSignals(stopped, (line) => io.stderr.write(`${line}\n`), 'Stopping: finishing the files in progress…');
+  await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
+  handlers.cancelScan({});
+  while ((await handlers.scanState({})).running) await new Promise((resolve) => setTimeout(resolve, 50));
+  events.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  release();
+  db.close();
+  model.dispose();
+  return 0;
+}
