@@ -42,7 +42,7 @@ interface PageElement { scrollTop: number; scrollHeight: number; querySelectorAl
 
 /** Runs in the page: scrolls the table continuously, then jumps; returns raw timings. */
 async function scrollInPage(options: { scrollMs: number; step: number; jumps: number }) {
-  const viewport = document.querySelector<PageElement>('[aria-label^="Tracks;"]')!;
+  const viewport = document.querySelector<PageElement>('[role=rowgroup][aria-label="Tracks"]')!;
   const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
   const loading = () => viewport.querySelectorAll('.placeholder').length;
   const frames: number[] = [];

@@ -23,7 +23,21 @@ export interface PendingDecision {
   action: DecisionAction;
 }
 
-/** Review decisions: record them, and find those still to write. */
+/** A recorded decision. */
+export interface StoredDecision {
+  id: number;
+  trackId: number;
+  action: DecisionAction;
+  genres: string[];
+  decidedAt: string;
+}
+
+const toStored = (row: unknown): StoredDecision | undefined => {
+  const r = row as (StoredDecision & { genres: string }) | undefined;
+  return r && { ...r, genres: JSON.parse(r.genres) as string[] };
+};
+
+/** Review decisions: record them, find those still to write, and take back the latest of a track. */
 export function createDecisionsStore(db: Db) {
   const insert = db.prepare(`INSERT INTO decisions (track_id, action, genres, model_id, decided_by, decided_at) VALUES (@trackId, @action, @genres, @modelId, @decidedBy, @now) RETURNING id`);
   const latest = db.prepare(`SELECT d.track_id AS trackId, t.path, d.genres, d.model_id AS modelId, d.action FROM decisions d JOIN tracks t ON t.id = d.track_id
@@ -34,6 +48,13 @@ export function createDecisionsStore(db: Db) {
         WHERE j.track_id = d.track_id AND j.state = 'written' AND b.undoes IS NULL AND j.created_at >= d.decided_at)
     ORDER BY t.path`);
   const decidedTracks = db.prepare(`SELECT DISTINCT track_id AS trackId FROM decisions`);
+  const latestActions = db.prepare(`SELECT track_id AS trackId, action FROM decisions WHERE id IN (SELECT MAX(id) FROM decisions GROUP BY track_id)`);
+  const columns = 'id, track_id AS trackId, action, genres, decided_at AS decidedAt';
+  const byId = db.prepare(`SELECT ${columns} FROM decisions WHERE id = ?`);
+  const latestOfTrack = db.prepare(`SELECT ${columns} FROM decisions WHERE track_id = ? ORDER BY id DESC LIMIT 1`);
+  const writtenSince = db.prepare(`SELECT 1 FROM journal j JOIN write_batches b ON b.id = j.batch_id
+    WHERE j.track_id = ? AND j.state = 'written' AND b.undoes IS NULL AND j.created_at >= ? LIMIT 1`);
+  const remove = db.prepare('DELETE FROM decisions WHERE id = ?');
   return {
     /** Records a decision; returns its id. */
     record: (decision: Decision): number => (insert.get({ ...decision, genres: JSON.stringify(decision.genres), now: nowIso() }) as { id: number }).id,
@@ -44,5 +65,18 @@ export function createDecisionsStore(db: Db) {
     }),
     /** Tracks someone has decided about (batch rules leave them alone). */
     decidedTrackIds: (): Set<number> => new Set(decidedTracks.all().map((row) => (row as { trackId: number }).trackId)),
+    /** Each decided track's latest action. */
+    latestActions: (): Map<number, DecisionAction> => new Map(latestActions.all().map((row) => {
+      const r = row as { trackId: number; action: DecisionAction };
+      return [r.trackId, r.action];
+    })),
+    /** One decision by id. */
+    find: (decisionId: number): StoredDecision | undefined => toStored(byId.get(decisionId)),
+    /** A track's latest decision (the one that counts). */
+    latest: (trackId: number): StoredDecision | undefined => toStored(latestOfTrack.get(trackId)),
+    /** Whether a write (not undone since) has put genres into the track's file after this decision. */
+    isWritten: (decision: StoredDecision): boolean => writtenSince.get(decision.trackId, decision.decidedAt) !== undefined,
+    /** Deletes a decision; the track's previous one, if any, counts again. */
+    remove: (decisionId: number): void => void remove.run(decisionId),
   };
 }

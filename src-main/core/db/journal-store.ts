@@ -40,6 +40,21 @@ function toEntry(row: Record<string, any>): JournalEntry {
   };
 }
 
+/** A write batch as the interface lists it. */
+export interface BatchSummary {
+  id: number;
+  command: string;
+  createdAt: string;
+  /** Files it set out to replace (those already as asked, or refused before writing, have no entry). */
+  files: number;
+  /** Files it replaced, undone since or not. */
+  written: number;
+  /** Every file it wrote was restored since. */
+  undone: boolean;
+  /** The batch this one undoes. */
+  undoes: number | null;
+}
+
 /** The write journal: batches, an entry per file recorded before it is replaced, and their outcome. */
 export function createJournalStore(db: Db) {
   const insertBatch = db.prepare(`INSERT INTO write_batches (command, started_at, status, pid, undoes) VALUES (?, ?, 'running', ?, ?) RETURNING id`);
@@ -54,6 +69,9 @@ export function createJournalStore(db: Db) {
   const undoneBy = db.prepare(`SELECT j.id FROM journal j JOIN write_batches u ON u.undoes = j.batch_id WHERE u.id = ? AND j.path = ? AND j.state = 'written'`);
   const lastWritten = db.prepare(`SELECT b.id FROM write_batches b WHERE b.undoes IS NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.batch_id = b.id AND j.state = 'written') ORDER BY b.id DESC LIMIT 1`);
   const running = db.prepare(`SELECT id, pid FROM write_batches WHERE status = 'running'`);
+  const recent = db.prepare(`SELECT b.id, b.command, b.started_at AS createdAt, b.undoes, COUNT(j.id) AS files,
+      COALESCE(SUM(j.state IN ('written', 'undone')), 0) AS written, COALESCE(SUM(j.state = 'undone'), 0) > 0 AND COALESCE(SUM(j.state = 'written'), 0) = 0 AS undone
+    FROM (SELECT * FROM write_batches ORDER BY id DESC LIMIT ?) b LEFT JOIN journal j ON j.batch_id = b.id GROUP BY b.id ORDER BY b.id DESC`);
 
   return {
     /** Opens a batch for a command (`undoes`: the batch an undo reverts). */
@@ -77,6 +95,8 @@ export function createJournalStore(db: Db) {
     entries: (batchId: number): JournalEntry[] => ofBatch.all(batchId).map((row) => toEntry(row as Record<string, any>)),
     /** The latest batch (not itself an undo) with files still written. */
     lastUndoable: (): number | null => (lastWritten.get() as { id: number } | undefined)?.id ?? null,
+    /** The latest `limit` batches, newest first, with their file counts. */
+    recentBatches: (limit: number): BatchSummary[] => recent.all(limit).map((row) => ({ ...(row as BatchSummary), undone: (row as { undone: number }).undone === 1 })),
     /** Batches still marked running, with the process that runs them. */
     runningBatches: (): { id: number; pid: number }[] => running.all() as { id: number; pid: number }[],
   };

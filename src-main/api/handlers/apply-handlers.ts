@@ -1,0 +1,39 @@
+import type { Handlers, ParamsOf } from '../contract.ts';
+import { libraryChanged, type ServiceContext } from '../context.ts';
+import { loadSettings } from '../../core/settings.ts';
+import { loadTaxonomy } from '../../core/taxonomy/taxonomy-file.ts';
+import { createJournalStore } from '../../core/db/journal-store.ts';
+import { planApplyRows } from '../../core/review/apply-rows.ts';
+import { runApply } from '../../core/review/apply-run.ts';
+import { oneWriteAtATime } from '../../core/writeback/one-write-at-a-time.ts';
+import { undoBatchForPeople } from '../../core/writeback/undo-summary.ts';
+import { loadedModel } from './review-handlers.ts';
+
+const RECENT_BATCHES = 50;
+
+/** Batch apply and its undo: the same core as `sonority apply` and `sonority undo`, journaled alike. */
+export function createApplyHandlers(context: ServiceContext): Pick<Handlers, 'applyPlan' | 'applyRun' | 'writeBatches' | 'undoBatch'> {
+  // Pending decisions need no model; predictions do.
+  const modelId = (query: ParamsOf<'applyPlan'>) => (query.scope === 'decisions' ? (context.model?.metadata.id ?? '') : loadedModel(context).id);
+  const plan = (query: ParamsOf<'applyPlan'>) => planApplyRows(context.db, modelId(query), loadTaxonomy(context.taxonomyPath), query);
+  return {
+    applyPlan: (query) => {
+      const { rows, refused } = plan(query);
+      return { writes: rows, refused };
+    },
+    applyRun: ({ query, trackIds, dryRun }) => oneWriteAtATime(context.db, async () => {
+      const result = await runApply(context.db, plan(query), trackIds, {
+        dryRun, settings: loadSettings(context.settingsPath),
+        onProgress: (done, total, outcome) => context.emit({ type: 'write', done, total, outcome }),
+      });
+      if (!dryRun && result.written > 0) libraryChanged(context);
+      return result;
+    }),
+    writeBatches: () => createJournalStore(context.db).recentBatches(RECENT_BATCHES),
+    undoBatch: ({ batchId }) => oneWriteAtATime(context.db, async () => {
+      const result = await undoBatchForPeople(context.db, batchId);
+      if (result.restored > 0) libraryChanged(context);
+      return result;
+    }),
+  };
+}

@@ -1,0 +1,74 @@
+import type { Db } from '../db/open-database.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { planApply, type ApplyFilters, type PlannedWrite } from './apply-plan.ts';
+
+/** Which changes an apply proposes: pending decisions only, or also the model's top genre for undecided tracks (all = untagged, disputed and unsure). */
+export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
+
+export interface ApplyQuery {
+  scope: ApplyScope;
+  /** Lowest probability of a prediction to write (not used for `decisions`). */
+  minConfidence: number;
+}
+
+/** One proposed change as people see it. */
+export interface ApplyRowView {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  /** The genres the library holds for the file. */
+  oldGenres: string[];
+  newGenres: string[];
+  source: 'decision' | 'prediction';
+  confidence: number | null;
+}
+
+/** A plan for people (`rows`, `refused`) and the writes behind the rows, in the same order. */
+export interface ApplyRowsPlan {
+  rows: ApplyRowView[];
+  writes: PlannedWrite[];
+  refused: { trackId: number | null; title: string | null; message: string }[];
+}
+
+const FILTERS: Record<ApplyScope, (minConfidence: number) => ApplyFilters> = {
+  decisions: () => ({}),
+  all: (minConfidence) => ({ minConfidence }),
+  untagged: (minConfidence) => ({ minConfidence, untaggedOnly: true }),
+  disputed: (minConfidence) => ({ minConfidence, disputedOnly: true }),
+};
+
+interface TrackFacts {
+  id: number;
+  path: string;
+  title: string | null;
+  artist: string | null;
+  genres: string;
+}
+
+/** Title, artist and stored genres of the tracks at these paths, in one query. */
+function factsByPath(db: Db, paths: string[]): Map<string, TrackFacts> {
+  const rows = db.prepare(`SELECT t.id, t.path, t.title, t.artist,
+      (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
+    FROM tracks t WHERE t.path IN (SELECT value FROM json_each(?))`).all(JSON.stringify(paths)) as TrackFacts[];
+  return new Map(rows.map((row) => [row.path, row]));
+}
+
+/**
+ * What an apply of this scope and threshold would write, with each file's
+ * current genres, title and artist (the core's `planApply` rules, so the
+ * interface shows exactly what `sonority apply` would do), and the changes
+ * the taxonomy's write policy refuses, with its reason. A few queries for the
+ * whole plan, so it can be recomputed as a slider moves.
+ */
+export function planApplyRows(db: Db, modelId: string, taxonomy: Taxonomy, query: ApplyQuery): ApplyRowsPlan {
+  const { writes, refused } = planApply(db, modelId, taxonomy, FILTERS[query.scope](query.minConfidence));
+  const facts = factsByPath(db, [...writes.map((w) => w.path), ...refused.map((r) => r.path)]);
+  const rows = writes.map((write) => {
+    const track = facts.get(write.path)!;
+    return {
+      trackId: write.trackId, title: track.title, artist: track.artist, oldGenres: JSON.parse(track.genres) as string[],
+      newGenres: write.genres, source: write.source, confidence: write.confidence,
+    };
+  });
+  return { rows, writes, refused: refused.map((r) => ({ trackId: facts.get(r.path)?.id ?? null, title: facts.get(r.path)?.title ?? null, message: r.message })) };
+}

@@ -1,0 +1,83 @@
+import type { Db } from '../db/open-database.ts';
+import type { Settings } from '../settings.ts';
+import { writeGenreBatch, type GenreWriteOutcome } from '../writeback/genre-writes.ts';
+import type { ApplyRowView, ApplyRowsPlan } from './apply-rows.ts';
+
+/** How one file of an apply went (or, in a dry run, would go): the old genres are the file's own. */
+export interface ApplyOutcome {
+  trackId: number | null;
+  title: string | null;
+  ok: boolean;
+  changed: boolean;
+  oldGenres: string[];
+  newGenres: string[];
+  /** Why it failed, in words. */
+  message: string | null;
+}
+
+export interface ApplyRunResult {
+  batchId: number | null;
+  dryRun: boolean;
+  written: number;
+  unchanged: number;
+  failed: number;
+  outcomes: ApplyOutcome[];
+}
+
+export interface ApplyRunOptions {
+  dryRun: boolean;
+  settings: Settings;
+  /** Called after each file with how many are done of how many. */
+  onProgress?: (done: number, total: number, outcome: ApplyOutcome) => void;
+}
+
+function toOutcome(row: ApplyRowView, outcome: GenreWriteOutcome): ApplyOutcome {
+  const { trackId, title } = row;
+  if (!outcome.ok) return { trackId, title, ok: false, changed: false, oldGenres: row.oldGenres, newGenres: row.newGenres, message: outcome.message };
+  return { trackId, title, ok: true, changed: outcome.changed, oldGenres: outcome.oldGenres, newGenres: outcome.newGenres, message: null };
+}
+
+const NOT_PLANNED = 'not written: it is no longer among the changes to apply (the plan changed since it was shown; look again)';
+
+type ChosenRow = { write: ApplyRowsPlan['writes'][number]; row: ApplyRowView };
+
+/** Writes the chosen rows as one batch (none: no batch), reporting each file as it is done. */
+async function writeRows(db: Db, chosen: ChosenRow[], options: ApplyRunOptions): Promise<{ batchId: number | null; outcomes: ApplyOutcome[] }> {
+  if (chosen.length === 0) return { batchId: null, outcomes: [] };
+  const outcomes: ApplyOutcome[] = [];
+  const { settings } = options;
+  const { batchId } = await writeGenreBatch(chosen.map(({ write }) => ({ path: write.path, genres: write.genres, modelId: write.modelId, checkUnchangedSinceScan: true })), {
+    db, command: 'apply', dryRun: options.dryRun,
+    write: { id3: { newTagVersion: settings.id3Version, v23Separator: settings.separator }, mtime: settings.mtime },
+    onOutcome: (outcome) => {
+      outcomes.push(toOutcome(chosen[outcomes.length]!.row, outcome));
+      options.onProgress?.(outcomes.length, chosen.length, outcomes.at(-1)!);
+    },
+  });
+  return { batchId, outcomes };
+}
+
+/** Outcomes for requested tracks the plan does not hold. */
+function notPlanned(db: Db, trackIds: number[]): ApplyOutcome[] {
+  const titles = new Map((db.prepare('SELECT id, title FROM tracks WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(trackIds)) as { id: number; title: string | null }[]).map((t) => [t.id, t.title]));
+  return trackIds.map((trackId) => ({ trackId, title: titles.get(trackId) ?? null, ok: false, changed: false, oldGenres: [], newGenres: [], message: NOT_PLANNED }));
+}
+
+/**
+ * Writes the rows of `plan` whose track is in `trackIds` (what the person
+ * saw and confirmed) as one journaled `apply` batch: each file checked
+ * unchanged since the scan, written atomically, and undoable byte for byte.
+ * A requested track the plan no longer holds is reported as not written
+ * (with none left, no batch is opened). A dry run writes nothing and reports
+ * the exact change each file would get.
+ */
+export async function runApply(db: Db, plan: ApplyRowsPlan, trackIds: readonly number[], options: ApplyRunOptions): Promise<ApplyRunResult> {
+  const wanted = new Set(trackIds);
+  const chosen = plan.writes.map((write, i) => ({ write, row: plan.rows[i]! })).filter(({ write }) => wanted.has(write.trackId));
+  const { batchId, outcomes } = await writeRows(db, chosen, options);
+  const planned = new Set(chosen.map(({ write }) => write.trackId));
+  const all = [...outcomes, ...notPlanned(db, [...wanted].filter((id) => !planned.has(id)))];
+  const written = all.filter((o) => o.ok && o.changed).length;
+  const failed = all.filter((o) => !o.ok).length;
+  return { batchId, dryRun: options.dryRun, written, unchanged: all.length - written - failed, failed, outcomes: all };
+}

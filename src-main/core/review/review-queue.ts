@@ -1,0 +1,87 @@
+import type { Db } from '../db/open-database.ts';
+import { createDecisionsStore } from '../db/decisions-store.ts';
+import { float32FromBlob } from '../db/blobs.ts';
+import { displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { listReview, type ReviewEntry, type ReviewStatus } from './review-list.ts';
+
+/** A model genre with its display name and probability. */
+export interface QueueAlternative {
+  label: string;
+  genre: string;
+  probability: number;
+}
+
+/** A track waiting for a person's decision. */
+export interface QueueItem {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  /** The file's genres, as display names. */
+  genres: string[];
+  status: ReviewStatus;
+  ambiguous: boolean;
+  /** Every model genre, most probable first. */
+  alternatives: QueueAlternative[];
+  /** Why it is in the queue, for people. */
+  reason: string;
+}
+
+const DISPUTED = 0;
+const AMBIGUOUS = 1;
+const UNTAGGED = 2;
+const UNSURE = 3;
+
+/** The queue group of an entry; null for tracks there is nothing to decide about (agreeing, out of distribution, tagged only outside the model). */
+function groupOf(entry: ReviewEntry): number | null {
+  if (entry.status === 'disputed') return DISPUTED;
+  if (entry.status === 'agrees' || entry.status === 'out-of-distribution' || entry.status === 'outside-model') return null;
+  if (entry.ambiguous) return AMBIGUOUS;
+  return entry.status === 'untagged' ? UNTAGGED : UNSURE;
+}
+
+const percent = (p: number) => `${Math.round(p * 100)}%`;
+
+function reasonFor(entry: ReviewEntry, group: number, alternatives: QueueAlternative[], skipped: boolean): string {
+  const [first, second] = alternatives as [QueueAlternative, QueueAlternative];
+  const tag = entry.tagGenres.length ? `Tagged ${entry.tagGenres.join(', ')}` : 'No genre tag';
+  const view = group === DISPUTED ? `the model is ${percent(first.probability)} sure it is ${first.genre}`
+    : group === AMBIGUOUS ? `the model hesitates between ${first.genre} (${percent(first.probability)}) and ${second.genre} (${percent(second.probability)})`
+    : group === UNTAGGED ? `the model suggests ${first.genre} (${percent(first.probability)})`
+    : `the model leans to ${first.genre} (${percent(first.probability)}) but is not sure`;
+  return `${skipped ? 'Skipped earlier. ' : ''}${tag}; ${view}.`;
+}
+
+/** Album and the model's genres, most probable first, for the given tracks (one query). */
+function detailsOf(db: Db, modelId: string, taxonomy: Taxonomy, trackIds: number[]): Map<number, { album: string | null; alternatives: QueueAlternative[] }> {
+  const rows = db.prepare(`SELECT t.id, t.album, p.labels, p.probabilities FROM predictions p JOIN tracks t ON t.id = p.track_id
+    WHERE p.model_id = ? AND p.track_id IN (SELECT value FROM json_each(?))`).all(modelId, JSON.stringify(trackIds)) as Array<{ id: number; album: string | null; labels: string; probabilities: Uint8Array }>;
+  return new Map(rows.map((row) => {
+    const probabilities = float32FromBlob(row.probabilities);
+    const alternatives = (JSON.parse(row.labels) as string[]).map((label, i) => ({ label, genre: displayNameForLabel(taxonomy, label), probability: probabilities[i]! }));
+    return [row.id, { album: row.album, alternatives: alternatives.sort((a, b) => b.probability - a.probability) }];
+  }));
+}
+
+/**
+ * The tracks still to decide, in the order a person should see them:
+ * disputed (surest first), then ambiguous, then untagged and then unsure
+ * (most confident first); tracks whose latest decision is `skip` follow all
+ * the others in the same order, and tracks with any other decision are left
+ * out, as are agreeing, out-of-distribution and outside-the-model tracks.
+ */
+export function reviewQueue(db: Db, modelId: string, taxonomy: Taxonomy): QueueItem[] {
+  const latest = createDecisionsStore(db).latestActions();
+  const queued = listReview(db, modelId, taxonomy)
+    .map((entry) => ({ entry, group: groupOf(entry), skipped: latest.get(entry.trackId) === 'skip' }))
+    .filter((q): q is { entry: ReviewEntry; group: number; skipped: boolean } => q.group !== null && (q.skipped || !latest.has(q.entry.trackId)))
+    .sort((a, b) => Number(a.skipped) - Number(b.skipped) || a.group - b.group); // stable: keeps listReview's most-confident-first order
+  const details = detailsOf(db, modelId, taxonomy, queued.map((q) => q.entry.trackId));
+  return queued.map(({ entry, group, skipped }) => {
+    const { album, alternatives } = details.get(entry.trackId)!;
+    return {
+      trackId: entry.trackId, title: entry.title, artist: entry.artist, album, genres: entry.tagGenres,
+      status: entry.status, ambiguous: entry.ambiguous, alternatives, reason: reasonFor(entry, group, alternatives, skipped),
+    };
+  });
+}

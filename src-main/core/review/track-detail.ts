@@ -1,0 +1,94 @@
+import type { Db } from '../db/open-database.ts';
+import { readAnalysis, readDecisions, readPrediction, readTrack, type StoredAnalysis, type StoredDecision, type StoredPrediction } from '../db/track-records.ts';
+import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
+import { DESCRIPTOR_NAMES, type DescriptorName } from '../features/descriptors.ts';
+import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
+import { canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { statusOf, type ReviewStatus } from './review-list.ts';
+
+/** The descriptors the track view shows: timbre, loudness and the harmonic/percussive split. */
+export const SHOWN_DESCRIPTORS: readonly DescriptorName[] = [
+  'spectral_centroid_mean', 'spectral_bandwidth_mean', 'rolloff_mean', 'zero_crossing_rate_mean',
+  'rms_mean', 'chroma_stft_mean', 'harmony_var', 'perceptr_var',
+];
+
+/** A model's opinion of a track, with display names. */
+export interface TrackPredictionView {
+  modelId: string;
+  /** Every label with its display genre, most probable first. */
+  probabilities: { label: string; genre: string; probability: number }[];
+  /** Per analysed window: its start (s) and probabilities in the order of `labels`. */
+  windows: { startSec: number; probabilities: number[] }[];
+  labels: string[];
+  ambiguous: boolean;
+  confident: boolean;
+  outOfDistribution: boolean;
+}
+
+/** Everything the track view shows about one track (the API's `TrackDetail`). */
+export interface TrackDetail {
+  id: number;
+  path: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  durationSec: number | null;
+  format: string | null;
+  genres: string[];
+  status: ReviewStatus | 'not-predicted';
+  featureSet: string | null;
+  tempo: number | null;
+  descriptors: { name: string; value: number }[];
+  prediction: TrackPredictionView | null;
+  decisions: StoredDecision[];
+}
+
+/** Means over the analysed windows of `SHOWN_DESCRIPTORS`. */
+function descriptorMeans(analysis: StoredAnalysis): { name: string; value: number }[] {
+  const width = DESCRIPTOR_NAMES.length;
+  const rows = analysis.windows.length / width;
+  return SHOWN_DESCRIPTORS.map((name) => {
+    const column = DESCRIPTOR_NAMES.indexOf(name);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += analysis.windows[r * width + column]!;
+    return { name, value: sum / rows };
+  });
+}
+
+function predictionView(stored: StoredPrediction, modelId: string, taxonomy: Taxonomy): TrackPredictionView {
+  const count = stored.labels.length;
+  return {
+    modelId, labels: stored.labels,
+    probabilities: stored.labels.map((label, i) => ({ label, genre: displayNameForLabel(taxonomy, label), probability: stored.probabilities[i]! }))
+      .sort((a, b) => b.probability - a.probability),
+    windows: Array.from(stored.windowStarts, (start, w) => ({ startSec: start / DECODE_SAMPLE_RATE, probabilities: Array.from(stored.windowProbabilities.subarray(w * count, (w + 1) * count)) })),
+    ambiguous: stored.ambiguous === 1, confident: stored.confident === 1, outOfDistribution: stored.ood === 1,
+  };
+}
+
+/**
+ * One track as the track view shows it: tags, genres (display names through
+ * the taxonomy), review status (the review lists' rule; `not-predicted`
+ * without `model` or its prediction), the analysis (feature set, the stored
+ * track tempo, `SHOWN_DESCRIPTORS` as means over the windows), the model's
+ * prediction with its per-window timeline, and the decisions, newest first.
+ * Throws `not-in-library` for an unknown id.
+ */
+export function describeTrack(db: Db, trackId: number, model: { id: string; featureSet: string } | null, taxonomy: Taxonomy): TrackDetail {
+  const track = readTrack(db, trackId);
+  const analysis = readAnalysis(db, trackId, model?.featureSet ?? FEATURE_SET_VERSION);
+  const stored = model ? readPrediction(db, trackId, model.id) : null;
+  const genres = canonicalGenres(taxonomy, track.genres);
+  return {
+    id: track.id, path: track.path, title: track.title, artist: track.artist, album: track.album,
+    durationSec: track.tagDurationSec ?? analysis?.durationSec ?? null,
+    format: track.codec ? `${track.container} (${track.codec})` : track.container,
+    genres,
+    status: stored ? statusOf(taxonomy, stored, genres) : 'not-predicted',
+    featureSet: analysis?.featureSet ?? null,
+    tempo: analysis?.tempo ?? null,
+    descriptors: analysis ? descriptorMeans(analysis) : [],
+    prediction: stored && model ? predictionView(stored, model.id, taxonomy) : null,
+    decisions: readDecisions(db, trackId),
+  };
+}
