@@ -74,6 +74,7 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
   it('lists, searches and opens tracks in the library from the keyboard', async () => {
     await page.keyboard.press('Alt+1');
     await page.getByText('3 tracks', { exact: true }).waitFor();
+    await page.getByRole('gridcell', { name: 'Whale song.ogg' }).waitFor(); // no title tag: the file's name
     await page.getByRole('searchbox', { name: 'Search the library' }).fill('quartet');
     await page.getByText('1 of 3 tracks').waitFor();
     await page.getByRole('searchbox', { name: 'Search the library' }).fill('');

@@ -32,6 +32,8 @@ export interface AppInfo {
 
 export interface LibraryRow {
   id: number;
+  /** The file's name, shown where the tags give no title. */
+  fileName: string;
   title: string | null;
   artist: string | null;
   album: string | null;

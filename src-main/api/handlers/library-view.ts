@@ -6,6 +6,7 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
 
 function sortKey(row: LibraryRow, column: LibrarySortColumn): string | number | null {
   if (column === 'genres') return row.genres.join(', ') || null;
+  if (column === 'title') return row.title ?? row.fileName;
   return row[column];
 }
 
@@ -19,7 +20,7 @@ function compareBy(column: LibrarySortColumn, descending: boolean): (a: LibraryR
   };
 }
 
-const searchText = (row: LibraryRow) => [row.title, row.artist, row.album, row.predicted, ...row.genres].join('\u0001').toLocaleLowerCase();
+const searchText = (row: LibraryRow) => [row.title ?? row.fileName, row.artist, row.album, row.predicted, ...row.genres].join('\u0001').toLocaleLowerCase();
 
 function matcher(search: string | undefined, texts: ReadonlyMap<LibraryRow, string>): (row: LibraryRow) => boolean {
   const words = (search ?? '').toLocaleLowerCase().split(/\s+/).filter(Boolean);

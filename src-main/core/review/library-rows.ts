@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Db } from '../db/open-database.ts';
 import { canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import { listReview, type ReviewStatus } from './review-list.ts';
@@ -5,6 +6,7 @@ import { listReview, type ReviewStatus } from './review-list.ts';
 /** One analysed track as the library table shows it. */
 export interface LibraryTrack {
   id: number;
+  fileName: string;
   title: string | null;
   artist: string | null;
   album: string | null;
@@ -21,13 +23,13 @@ export interface LibraryTrack {
  */
 export function libraryTracks(db: Db, modelId: string | null, taxonomy: Taxonomy): LibraryTrack[] {
   const reviewed = new Map((modelId ? listReview(db, modelId, taxonomy) : []).map((entry) => [entry.trackId, entry]));
-  const rows = db.prepare(`SELECT t.id, t.title, t.artist, t.album,
+  const rows = db.prepare(`SELECT t.id, t.path, t.title, t.artist, t.album,
       (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
-    FROM tracks t WHERE t.status = 'analysed' ORDER BY t.path`).all() as Array<{ id: number; title: string | null; artist: string | null; album: string | null; genres: string }>;
+    FROM tracks t WHERE t.status = 'analysed' ORDER BY t.path`).all() as Array<{ id: number; path: string; title: string | null; artist: string | null; album: string | null; genres: string }>;
   return rows.map((row) => {
     const review = reviewed.get(row.id);
     return {
-      id: row.id, title: row.title, artist: row.artist, album: row.album,
+      id: row.id, fileName: path.basename(row.path), title: row.title, artist: row.artist, album: row.album,
       genres: review?.tagGenres ?? canonicalGenres(taxonomy, JSON.parse(row.genres) as string[]),
       predicted: review ? displayNameForLabel(taxonomy, review.predictedLabel) : null,
       confidence: review?.probability ?? null,
