@@ -128,4 +128,5 @@ const rows: [string, (r: typeof base) => number][] = [
 ];
 console.log(`Library table, ${SCROLL_MS / 1000} s scroll at ${SCROLL_PX_PER_FRAME} px/frame, ${JUMPS} jumps (headless Chromium, ${os.cpus().length} cores)\n`);
 console.log(`| measure | ${base.size.toLocaleString('en-US')} tracks | ${big.size.toLocaleString('en-US')} tracks | ratio |\n| --- | --- | --- | --- |`);
-for (const [name, pick] of rows) console.log(`| ${name} | ${fmt(pick(base))} | ${fmt(pick(big))} | ${fmt(pick(big) / pick(base))}× |`);
+const ratio = (a: number, b: number) => (b === 0 ? '—' : `${fmt(a / b)}×`);
+for (const [name, pick] of rows) console.log(`| ${name} | ${fmt(pick(base))} | ${fmt(pick(big))} | ${ratio(pick(big), pick(base))} |`);
