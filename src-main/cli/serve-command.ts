@@ -8,7 +8,7 @@ import { resolveDatabasePath } from '../core/paths.ts';
 import { createHandlers } from '../api/service.ts';
 import type { ServiceContext } from '../api/context.ts';
 import { createEventStream } from '../server/event-stream.ts';
-import { startApiServer } from '../server/http-server.ts';
+import { apiCallsFinished, startApiServer } from '../server/http-server.ts';
 import { newToken } from '../server/auth.ts';
 import { loadModelAndBackendForCli } from './model-loading.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
@@ -27,7 +27,8 @@ function musicFolder(folder: string): string {
 /**
  * `sonority serve <folder>`: the app's interface for a browser, on 127.0.0.1
  * only, at an address carrying a random token (printed once). The interface
- * may scan only that folder. Ctrl-C stops the scan in progress and the server.
+ * may scan only that folder. Ctrl-C stops taking requests, stops the scan in
+ * progress, lets a running write batch finish, then closes the database.
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, workers: { type: 'string' }, ffmpeg: { type: 'string' } } });
@@ -56,10 +57,11 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const release = stopOnSignals(stopped, (line) => io.stderr.write(`${line}\n`), 'Stopping: finishing the files in progress…');
   await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
   handlers.cancelScan({});
+  server.close();
   while ((await handlers.scanState({})).running) await new Promise((resolve) => setTimeout(resolve, 50));
+  await apiCallsFinished();
   events.close();
   server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
   release();
   db.close();
   model.dispose();

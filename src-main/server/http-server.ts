@@ -47,12 +47,17 @@ function readBody(request: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** API calls still running (a write batch keeps going even when its page went away). */
+const running = new Set<Promise<unknown>>();
+
 async function answerApi(options: ApiServerOptions, name: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   if (request.method !== 'POST') return reply(response, 405, 'API methods are called with POST');
   if (!isMethodName(name)) return reply(response, 404, JSON.stringify({ ok: false, error: { code: 'unknown-method', message: `there is no API method "${name}"` } }), 'application/json');
   let envelope: Envelope<unknown>;
   try {
-    envelope = await dispatch(options.handlers, name, JSON.parse((await readBody(request)) || '{}'));
+    const call = dispatch(options.handlers, name, JSON.parse((await readBody(request)) || '{}'));
+    running.add(call);
+    envelope = await call.finally(() => running.delete(call));
   } catch (error) {
     envelope = { ok: false, error: { code: 'bad-request', message: `the request is not valid JSON: ${(error as Error).message}` } };
   }
@@ -73,6 +78,11 @@ async function route(options: ApiServerOptions, port: number, request: http.Inco
   if (url.pathname === '/api/events' && request.method === 'GET') return options.events.attach(request, response);
   if (url.pathname.startsWith('/api/')) return answerApi(options, url.pathname.slice('/api/'.length), request, response);
   if (request.method !== 'GET' || !serveStatic(options.staticDir, url.pathname, response)) reply(response, 404, 'Not found');
+}
+
+/** Resolves once no API call is running (before the database closes). */
+export async function apiCallsFinished(): Promise<void> {
+  while (running.size) await Promise.allSettled([...running]);
 }
 
 /**
