@@ -19,6 +19,7 @@ import { createHandlers } from '../src-main/api/service.ts';
 import { createEventStream } from '../src-main/server/event-stream.ts';
 import { startApiServer } from '../src-main/server/http-server.ts';
 import { newToken } from '../src-main/server/auth.ts';
+import { RENDERER_DIR } from '../src-main/api/renderer-files.ts';
 import { fillSyntheticLibrary } from './synthetic-library.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 
@@ -79,7 +80,7 @@ async function measure(size: number, model: Awaited<ReturnType<typeof loadGenreM
   const [, sortMs] = await time(() => handlers.library({ offset: 0, limit: 200, sort: 'artist' }));
   const [, searchMs] = await time(() => handlers.library({ offset: 0, limit: 200, search: 'song 99' }));
   const token = newToken();
-  const { server, port } = await startApiServer({ handlers, events, staticDir: path.join(REPO, 'out', 'renderer'), token });
+  const { server, port } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`http://127.0.0.1:${port}/?token=${token}#/library`);
   await page.getByText(`${size.toLocaleString('en-US')} tracks`).waitFor();

@@ -62,7 +62,8 @@ vi.mock('electron', () => {
 
 const { mayRequest, refuseForeignNavigation, security } = await import('../src-main/electron/security.ts');
 const { CONTENT_SECURITY_POLICY } = await import('../src-main/api/content-security-policy.ts');
-const { RENDERER_DIR, rendererFileFor, rendererProtocol, serveRendererFile } = await import('../src-main/electron/renderer-protocol.ts');
+const { RENDERER_DIR } = await import('../src-main/api/renderer-files.ts');
+const { rendererFileFor, rendererProtocol, serveRendererFile } = await import('../src-main/electron/renderer-protocol.ts');
 const { PRELOAD_PATH, mainWindow, windowOptions } = await import('../src-main/electron/window.ts');
 const { menuTemplate } = await import('../src-main/electron/menu.ts');
 const { APP_ENTRY_URL } = await import('../src-main/electron/app-origin.ts');

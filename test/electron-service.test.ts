@@ -25,6 +25,7 @@ vi.mock('electron', () => ({
 }));
 
 const { closeDesktopService, createDesktopService } = await import('../src-main/electron/desktop-service.ts');
+const { createHandlers } = await import('../src-main/api/service.ts');
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sonority-desktop-'));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
@@ -96,15 +97,16 @@ describe('desktop service', () => {
   it('picks a folder with the native dialog on the window, making it scannable', async () => {
     const { window } = fakeWindow();
     const { service } = await serviceWith({ SONORITY_DB: path.join(base, 'fourth.db') }, () => window);
+    const handlers = createHandlers(service);
     try {
       fakes.dialogAnswer = { canceled: false, filePaths: ['/music/jazz'] };
-      expect(await service.pickFolder!()).toBe('/music/jazz');
+      expect(await handlers.chooseFolder({})).toEqual({ path: '/music/jazz' });
       expect(fakes.dialogCalls[0]![0]).toBe(window);
       expect(fakes.dialogCalls[0]![1]).toMatchObject({ properties: ['openDirectory'] });
       expect([...service.scanFolders]).toEqual(['/music/jazz']);
 
       fakes.dialogAnswer = { canceled: true, filePaths: [] };
-      expect(await service.pickFolder!()).toBeNull();
+      expect(await handlers.chooseFolder({})).toEqual({ path: null });
       expect([...service.scanFolders]).toEqual(['/music/jazz']);
     } finally {
       closeDesktopService(service);

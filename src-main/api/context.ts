@@ -10,7 +10,7 @@ export interface ServiceContext {
   /** The loaded genre model and a description of its backend; null when it could not load. */
   model: GenreModel | null;
   backend: string;
-  /** Folders the interface may scan; `pickFolder` adds to it. */
+  /** Folders the interface may scan; the scan handlers add each folder `pickFolder` returns. */
   scanFolders: Set<string>;
   /** The native folder dialog (desktop); null where folders are fixed (serve). */
   pickFolder: (() => Promise<string | null>) | null;

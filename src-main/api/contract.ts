@@ -12,11 +12,13 @@
  */
 import { ApiInputError, arrayOf, boolean, integer, json, number, object, oneOf, optional, string, type Validator } from './validate.ts';
 
-// ── Data shapes ────────────────────────────────────────────────────────────
+import type { ApplyResult, ApplyRow, ApplyScope, LibraryRow, ReviewItem, Settings, TrackDetail, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
+import type { ScanProgress } from '../core/scan/progress.ts';
 
-export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'outside-model' | 'out-of-distribution';
-/** A library row's status: a review status, or why there is none yet. */
-export type TrackStatus = ReviewStatus | 'not-predicted';
+
+// ── Data shapes (the core's own, from core/shapes.ts, and the API's) ───────
+
+export type { ApplyResult, ApplyRow, ApplyScope, GenreProbability, LibraryRow, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 
 export interface AppInfo {
   mode: 'desktop' | 'serve';
@@ -30,20 +32,6 @@ export interface AppInfo {
   canChooseFolders: boolean;
 }
 
-export interface LibraryRow {
-  id: number;
-  /** The file's name, shown where the tags give no title. */
-  fileName: string;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  /** The file's genres as scanned. */
-  genres: string[];
-  predicted: string | null;
-  confidence: number | null;
-  status: TrackStatus;
-}
-
 export type LibrarySortColumn = 'title' | 'artist' | 'album' | 'genres' | 'predicted' | 'confidence' | 'status';
 
 export interface LibraryPage {
@@ -52,39 +40,6 @@ export interface LibraryPage {
   libraryTotal: number;
   offset: number;
   rows: LibraryRow[];
-}
-
-export interface GenreProbability {
-  label: string;
-  genre: string;
-  probability: number;
-}
-
-export interface TrackDetail {
-  id: number;
-  path: string;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  durationSec: number | null;
-  format: string | null;
-  genres: string[];
-  status: TrackStatus;
-  featureSet: string | null;
-  /** Estimated tempo (BPM) and a few descriptors, means over the analysed windows. */
-  tempo: number | null;
-  descriptors: { name: string; value: number }[];
-  prediction: {
-    modelId: string;
-    probabilities: GenreProbability[];
-    /** Per analysed window: its start (s) and probabilities in the order of `labels`. */
-    windows: { startSec: number; probabilities: number[] }[];
-    labels: string[];
-    ambiguous: boolean;
-    confident: boolean;
-    outOfDistribution: boolean;
-  } | null;
-  decisions: { id: number; action: string; genres: string[]; decidedAt: string }[];
 }
 
 /** A mel spectrogram as an image: `height` mel bands (low first) × `width` columns, one byte (0–255 over `dbRange` dB below the peak) per cell, base64. */
@@ -97,86 +52,13 @@ export interface Spectrogram {
   dbRange: number;
 }
 
-export interface ReviewItem {
-  trackId: number;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  genres: string[];
-  status: ReviewStatus;
-  ambiguous: boolean;
-  /** The model's genres, most probable first. */
-  alternatives: GenreProbability[];
-  /** Why it is in the queue, for people. */
-  reason: string;
-}
-
-export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
-
-export interface ApplyRow {
-  trackId: number;
-  title: string | null;
-  artist: string | null;
-  oldGenres: string[];
-  newGenres: string[];
-  source: 'decision' | 'prediction';
-  confidence: number | null;
-}
-
 export interface ApplyPlan {
   writes: ApplyRow[];
   refused: { trackId: number | null; title: string | null; message: string }[];
 }
 
-export interface WriteOutcome {
-  trackId: number | null;
-  title: string | null;
-  ok: boolean;
-  changed: boolean;
-  oldGenres: string[];
-  newGenres: string[];
-  /** Why it failed, in words. */
-  message: string | null;
-}
-
-export interface ApplyResult {
-  batchId: number | null;
-  dryRun: boolean;
-  written: number;
-  unchanged: number;
-  failed: number;
-  outcomes: WriteOutcome[];
-}
-
-export interface WriteBatch {
-  id: number;
-  command: string;
-  createdAt: string;
-  files: number;
-  written: number;
-  undone: boolean;
-  /** Set when this batch undoes another. */
-  undoes: number | null;
-}
-
-export interface UndoResult {
-  undoBatchId: number;
-  restored: number;
-  failed: { title: string | null; message: string }[];
-}
-
-export interface ScanProgressInfo {
-  walked: number;
-  walking: boolean;
-  done: number;
-  analysed: number;
-  skipped: number;
-  moved: number;
-  failed: number;
-  ignored: number;
-  elapsedSec: number;
-  filesPerSec: number;
-  etaSec: number | null;
+/** A scan's progress, with the classify stage's count. */
+export interface ScanProgressInfo extends ScanProgress {
   predicted: number;
   toPredict: number;
 }
@@ -200,11 +82,7 @@ export interface FailureInfo {
   failedAt: string | null;
 }
 
-export interface SettingsInfo {
-  id3Version: 3 | 4;
-  separator: string;
-  mtime: 'keep' | 'update';
-}
+export type SettingsInfo = Settings;
 
 /** A genre of the taxonomy file: its display name, the model label it stands for, its parent and aliases. */
 export interface TaxonomyGenre {

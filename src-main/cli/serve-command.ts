@@ -1,22 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SonorityError } from '../core/errors.ts';
 import { describeDatabaseError, openDatabase } from '../core/db/open-database.ts';
 import { resolveDatabasePath } from '../core/paths.ts';
 import { createHandlers } from '../api/service.ts';
+import { RENDERER_DIR } from '../api/renderer-files.ts';
 import type { ServiceContext } from '../api/context.ts';
 import { createEventStream } from '../server/event-stream.ts';
-import { apiCallsFinished, startApiServer } from '../server/http-server.ts';
+import { startApiServer } from '../server/http-server.ts';
 import { newToken } from '../server/auth.ts';
 import { loadModelAndBackendForCli } from './model-loading.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import type { CliIo } from './io.ts';
 
 export const SERVE_USAGE = 'sonority serve <folder> [--port N] [--db FILE] [--model DIR] [--workers N] [--ffmpeg PATH]';
-
-const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 
 function musicFolder(folder: string): string {
   const resolved = path.resolve(folder);
@@ -51,7 +49,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const context: ServiceContext = { mode: 'serve', db, databasePath, model, backend, scanFolders: new Set([root]), pickFolder: null, workers, ffmpegPath: values.ffmpeg, emit: events.emit };
   const handlers = createHandlers(context);
   const token = newToken();
-  const { server, port: listening } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token, port });
+  const { server, port: listening, callsFinished } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token, port });
   io.stdout.write(`Sonority is serving ${root}\nOpen http://127.0.0.1:${listening}/?token=${token}\n(only this computer can reach it; press Ctrl-C to stop)\n`);
   const stopped = new AbortController();
   const release = stopOnSignals(stopped, (line) => io.stderr.write(`${line}\n`), 'Stopping: finishing the files in progress…');
@@ -59,7 +57,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   handlers.cancelScan({});
   server.close();
   while ((await handlers.scanState({})).running) await new Promise((resolve) => setTimeout(resolve, 50));
-  await apiCallsFinished();
+  await callsFinished();
   events.close();
   server.closeAllConnections();
   release();

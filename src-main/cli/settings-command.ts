@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { defaultSettingsPath, loadSettings, saveSettings, type Settings } from '../core/settings.ts';
+import { defaultSettingsPath, loadSettings, saveSettings } from '../core/settings.ts';
+import type { Settings } from '../core/shapes.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
 
 export const SETTINGS_USAGE = 'sonority settings [--id3v2 3|4] [--separator S] [--mtime keep|update] [--json]';

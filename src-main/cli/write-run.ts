@@ -3,7 +3,7 @@ import type { Db } from '../core/db/open-database.ts';
 import { writeGenreBatch, type GenreWrite, type GenreWriteOutcome } from '../core/writeback/genre-writes.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
-import { loadSettings } from '../core/settings.ts';
+import { loadSettings, writeOptionsFor } from '../core/settings.ts';
 
 /** Options every writing command takes; what they leave out comes from the settings (`sonority settings`). */
 export const WRITE_OPTIONS = {
@@ -52,10 +52,11 @@ export async function runWrites(io: CliIo, db: Db, command: string, items: Genre
     let index = 0;
     const { batchId, outcomes } = await writeGenreBatch(items, {
       db, command, dryRun, signal: controller.signal,
-      write: {
-        id3: { newTagVersion: flags.id3v2 ? (Number(flags.id3v2) as 3 | 4) : settings.id3Version, v23Separator: flags.separator ?? settings.separator },
+      write: writeOptionsFor({
+        id3Version: flags.id3v2 ? (Number(flags.id3v2) as 3 | 4) : settings.id3Version,
+        separator: flags.separator ?? settings.separator,
         mtime: flags.touch ? 'update' : settings.mtime,
-      },
+      }),
       onOutcome: (outcome) => report(io, flags, outcome, notes[index++] ?? ''),
     });
     const failed = outcomes.filter((o) => !o.ok).length;

@@ -3,18 +3,16 @@ import path from 'node:path';
 import { SonorityError } from './errors.ts';
 import { userDataDir } from './paths.ts';
 import { writeJsonFileAtomically } from './json-file.ts';
+import type { Settings } from './shapes.ts';
+import type { WriteGenresOptions } from './tags/write-genres.ts';
 
-/** How genres are written into files; the write commands' defaults. */
-export interface Settings {
-  /** ID3v2 version of a tag created in an MP3 without one (an existing tag keeps its version). */
-  id3Version: 3 | 4;
-  /** Joins several genres in ID3v2.3, which has one value per frame. */
-  separator: string;
-  /** Keep a rewritten file's modification time, or let it be the time of the write. */
-  mtime: 'keep' | 'update';
-}
 
 export const DEFAULT_SETTINGS: Settings = { id3Version: 3, separator: '; ', mtime: 'keep' };
+
+/** The genre writers' options for these settings. */
+export function writeOptionsFor(settings: Settings): Pick<WriteGenresOptions, 'id3' | 'mtime'> {
+  return { id3: { newTagVersion: settings.id3Version, v23Separator: settings.separator }, mtime: settings.mtime };
+}
 
 /** `<user data>/settings.json`. */
 export function defaultSettingsPath(): string {

@@ -37,15 +37,13 @@ function emitTo(window: () => BrowserWindow | null): (event: ApiEvent) => void {
   };
 }
 
-/** Asks for a folder with the native dialog (attached to the window); a chosen folder becomes scannable. */
-function folderPicker(window: () => BrowserWindow | null, scanFolders: Set<string>): () => Promise<string | null> {
+/** Asks for a folder with the native dialog (attached to the window); the scan handlers make a chosen folder scannable. */
+function folderPicker(window: () => BrowserWindow | null): () => Promise<string | null> {
   return async () => {
     const options: OpenDialogOptions = { title: 'Choose a music folder to scan', properties: ['openDirectory'] };
     const parent = window();
     const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-    const folder = result.canceled ? null : (result.filePaths[0] ?? null);
-    if (folder) scanFolders.add(folder);
-    return folder;
+    return result.canceled ? null : (result.filePaths[0] ?? null);
   };
 }
 
@@ -54,8 +52,7 @@ export async function createDesktopService({ window, env = process.env, log = co
   const databasePath = resolveDatabasePath(undefined, env);
   const db = openDatabase(databasePath);
   const { model, backend } = await loadModel(env, log);
-  const scanFolders = new Set<string>();
-  return { mode: 'desktop', db, databasePath, model, backend, scanFolders, pickFolder: folderPicker(window, scanFolders), emit: emitTo(window) };
+  return { mode: 'desktop', db, databasePath, model, backend, scanFolders: new Set(), pickFolder: folderPicker(window), emit: emitTo(window) };
 }
 
 /** Releases the model and closes the database (on quit). */

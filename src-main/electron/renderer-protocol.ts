@@ -1,41 +1,13 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy.ts';
+import { contentTypeOf, RENDERER_DIR, rendererFile } from '../api/renderer-files.ts';
 import { APP_SCHEME, isAppUrl } from './app-origin.ts';
 import type { DesktopModule } from './shell.ts';
 
-/** The built renderer (`npm run build`); the only folder the app scheme serves. */
-export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
-
-/** The file under `root` that an app URL names (`/` is `index.html`), or null for another origin or a path leaving `root`. */
+/** The file under `root` that an app URL names (see `rendererFile`), or null for another origin. */
 export function rendererFileFor(url: string, root: string): string | null {
-  if (!isAppUrl(url)) return null;
-  let relative: string;
-  try {
-    // Decoded, so that `%2e%2e%2f` and `..%5c` are caught below like `../`.
-    relative = decodeURIComponent(new URL(url).pathname);
-  } catch {
-    return null;
-  }
-  if (relative.includes('\0')) return null;
-  const file = path.resolve(root, `.${relative === '/' ? '/index.html' : relative}`);
-  const inside = path.relative(root, file);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) return null;
-  return file;
+  return isAppUrl(url) ? rendererFile(new URL(url).pathname, root) : null;
 }
 
 /** Answers an app-scheme request with a file of `root` and the CSP header; 404 for anything else. */
@@ -45,7 +17,7 @@ export async function serveRendererFile(request: Request, root: string): Promise
   if (!file || !body) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
   return new Response(new Uint8Array(body), {
     headers: {
-      'content-type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(file),
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
     },

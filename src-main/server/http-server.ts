@@ -47,10 +47,13 @@ function readBody(request: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** API calls still running (a write batch keeps going even when its page went away). */
-const running = new Set<Promise<unknown>>();
+/** What a running server keeps: its port, and the API calls still running (a write batch keeps going even when its page went away). */
+interface ServerState {
+  port: number;
+  running: Set<Promise<unknown>>;
+}
 
-async function answerApi(options: ApiServerOptions, name: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function answerApi(options: ApiServerOptions, running: ServerState['running'], name: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   if (request.method !== 'POST') return reply(response, 405, 'API methods are called with POST');
   if (!isMethodName(name)) return reply(response, 404, JSON.stringify({ ok: false, error: { code: 'unknown-method', message: `there is no API method "${name}"` } }), 'application/json');
   let envelope: Envelope<unknown>;
@@ -65,9 +68,9 @@ async function answerApi(options: ApiServerOptions, name: string, request: http.
 }
 
 /** Routes one request: loopback origin check, token, then the API, the event stream or the renderer's files. */
-async function route(options: ApiServerOptions, port: number, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function route(options: ApiServerOptions, state: ServerState, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   for (const [header, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(header, value);
-  if (!isSameOrigin(request, port)) return reply(response, 403, 'Sonority answers only http://127.0.0.1 or http://localhost at its own port.');
+  if (!isSameOrigin(request, state.port)) return reply(response, 403, 'Sonority answers only http://127.0.0.1 or http://localhost at its own port.');
   const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
   if (request.method === 'GET' && hasTokenInAddress(url, options.token)) {
     url.searchParams.delete('token');
@@ -76,33 +79,33 @@ async function route(options: ApiServerOptions, port: number, request: http.Inco
   }
   if (!isAuthorised(request, options.token)) return reply(response, 401, 'Open the address `sonority serve` printed (it carries the access token).');
   if (url.pathname === '/api/events' && request.method === 'GET') return options.events.attach(request, response);
-  if (url.pathname.startsWith('/api/')) return answerApi(options, url.pathname.slice('/api/'.length), request, response);
-  if (request.method !== 'GET' || !serveStatic(options.staticDir, url.pathname, response)) reply(response, 404, 'Not found');
-}
-
-/** Resolves once no API call is running (before the database closes). */
-export async function apiCallsFinished(): Promise<void> {
-  while (running.size) await Promise.allSettled([...running]);
+  if (url.pathname.startsWith('/api/')) return answerApi(options, state.running, url.pathname.slice('/api/'.length), request, response);
+  if (request.method !== 'GET' || !(await serveStatic(options.staticDir, url.pathname, response))) reply(response, 404, 'Not found');
 }
 
 /**
  * Serves the renderer and the API contract over HTTP on 127.0.0.1 only; every
  * request needs the token (the session cookie set by opening the printed
- * address, or a Bearer header). Resolves with the server and its port.
+ * address, or a Bearer header). Resolves with the server, its port, and
+ * `callsFinished`, which resolves once no API call is running (wait for it
+ * before closing the database).
  */
-export function startApiServer(options: ApiServerOptions): Promise<{ server: http.Server; port: number }> {
-  let port = options.port ?? 0;
+export function startApiServer(options: ApiServerOptions): Promise<{ server: http.Server; port: number; callsFinished: () => Promise<void> }> {
+  const state: ServerState = { port: options.port ?? 0, running: new Set() };
+  const callsFinished = async () => {
+    while (state.running.size) await Promise.allSettled([...state.running]);
+  };
   const server = http.createServer((request, response) => {
-    route(options, port, request, response).catch((error: unknown) => {
+    route(options, state, request, response).catch((error: unknown) => {
       if (!response.headersSent) reply(response, 500, `Sonority could not answer: ${(error as Error).message}`);
       else response.end();
     });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      port = (server.address() as AddressInfo).port;
-      resolve({ server, port });
+    server.listen(state.port, '127.0.0.1', () => {
+      state.port = (server.address() as AddressInfo).port;
+      resolve({ server, port: state.port, callsFinished });
     });
   });
 }

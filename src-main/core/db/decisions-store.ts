@@ -51,7 +51,7 @@ export function createDecisionsStore(db: Db) {
   const latestActions = db.prepare(`SELECT track_id AS trackId, action FROM decisions WHERE id IN (SELECT MAX(id) FROM decisions GROUP BY track_id)`);
   const columns = 'id, track_id AS trackId, action, genres, decided_at AS decidedAt';
   const byId = db.prepare(`SELECT ${columns} FROM decisions WHERE id = ?`);
-  const latestOfTrack = db.prepare(`SELECT ${columns} FROM decisions WHERE track_id = ? ORDER BY id DESC LIMIT 1`);
+  const ofTrack = db.prepare(`SELECT ${columns} FROM decisions WHERE track_id = ? ORDER BY id DESC`);
   const writtenSince = db.prepare(`SELECT 1 FROM journal j JOIN write_batches b ON b.id = j.batch_id
     WHERE j.track_id = ? AND j.state = 'written' AND b.undoes IS NULL AND j.created_at >= ? LIMIT 1`);
   const remove = db.prepare('DELETE FROM decisions WHERE id = ?');
@@ -73,7 +73,9 @@ export function createDecisionsStore(db: Db) {
     /** One decision by id. */
     find: (decisionId: number): StoredDecision | undefined => toStored(byId.get(decisionId)),
     /** A track's latest decision (the one that counts). */
-    latest: (trackId: number): StoredDecision | undefined => toStored(latestOfTrack.get(trackId)),
+    latest: (trackId: number): StoredDecision | undefined => toStored(ofTrack.get(trackId)),
+    /** Every decision about a track, newest first. */
+    ofTrack: (trackId: number): StoredDecision[] => ofTrack.all(trackId).map((row) => toStored(row)!),
     /** Whether a write (not undone since) has put genres into the track's file after this decision. */
     isWritten: (decision: StoredDecision): boolean => writtenSince.get(decision.trackId, decision.decidedAt) !== undefined,
     /** Deletes a decision; the track's previous one, if any, counts again. */

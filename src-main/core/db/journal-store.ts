@@ -1,6 +1,7 @@
 import type { Db } from './open-database.ts';
 import { nowIso } from './time.ts';
 import type { BytePatch } from '../tags/byte-patch.ts';
+import type { WriteBatch } from '../shapes.ts';
 
 /** A journal entry as the write and undo code need it. */
 export interface JournalEntry {
@@ -38,21 +39,6 @@ function toEntry(row: Record<string, any>): JournalEntry {
     patch: { prefixLength: row.prefix_length, oldMiddle: row.old_middle, newMiddleLength: row.new_middle_length },
     beforeSha256: row.before_sha256, afterSha256: row.after_sha256, beforeMtimeMs: row.before_mtime_ms,
   };
-}
-
-/** A write batch as the interface lists it. */
-export interface BatchSummary {
-  id: number;
-  command: string;
-  createdAt: string;
-  /** Files it set out to replace (those already as asked, or refused before writing, have no entry). */
-  files: number;
-  /** Files it replaced, undone since or not. */
-  written: number;
-  /** Every file it wrote was restored since. */
-  undone: boolean;
-  /** The batch this one undoes. */
-  undoes: number | null;
 }
 
 /** The write journal: batches, an entry per file recorded before it is replaced, and their outcome. */
@@ -96,7 +82,7 @@ export function createJournalStore(db: Db) {
     /** The latest batch (not itself an undo) with files still written. */
     lastUndoable: (): number | null => (lastWritten.get() as { id: number } | undefined)?.id ?? null,
     /** The latest `limit` batches, newest first, with their file counts. */
-    recentBatches: (limit: number): BatchSummary[] => recent.all(limit).map((row) => ({ ...(row as BatchSummary), undone: (row as { undone: number }).undone === 1 })),
+    recentBatches: (limit: number): WriteBatch[] => recent.all(limit).map((row) => ({ ...(row as WriteBatch), undone: (row as { undone: number }).undone === 1 })),
     /** Batches still marked running, with the process that runs them. */
     runningBatches: (): { id: number; pid: number }[] => running.all() as { id: number; pid: number }[],
   };

@@ -39,14 +39,6 @@ export interface StoredPrediction {
   ood: number;
 }
 
-/** A review decision about a track. */
-export interface StoredDecision {
-  id: number;
-  action: string;
-  genres: string[];
-  decidedAt: string;
-}
-
 /** The track with this id; throws `not-in-library` when there is none. */
 export function readTrack(db: Db, trackId: number): TrackRecord {
   const row = db.prepare(`SELECT id, path, title, artist, album, tag_duration_sec AS tagDurationSec, container, codec,
@@ -75,10 +67,4 @@ export function readPrediction(db: Db, trackId: number, modelId: string): Stored
     windowStarts: int32FromBlob(row.windowStarts), windowProbabilities: float32FromBlob(row.windowProbabilities),
     label: row.label, confident: row.confident, ambiguous: row.ambiguous, ood: row.ood,
   };
-}
-
-/** Every decision made about the track, newest first. */
-export function readDecisions(db: Db, trackId: number): StoredDecision[] {
-  const rows = db.prepare('SELECT id, action, genres, decided_at AS decidedAt FROM decisions WHERE track_id = ? ORDER BY id DESC').all(trackId) as Array<Omit<StoredDecision, 'genres'> & { genres: string }>;
-  return rows.map((row) => ({ ...row, genres: JSON.parse(row.genres) as string[] }));
 }

@@ -1,9 +1,7 @@
 import type { Db } from '../db/open-database.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { ApplyRow, ApplyScope } from '../shapes.ts';
 import { planApply, type ApplyFilters, type PlannedWrite } from './apply-plan.ts';
-
-/** Which changes an apply proposes: pending decisions only, or also the model's top genre for undecided tracks (all = untagged, disputed and unsure). */
-export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
 
 export interface ApplyQuery {
   scope: ApplyScope;
@@ -11,21 +9,9 @@ export interface ApplyQuery {
   minConfidence: number;
 }
 
-/** One proposed change as people see it. */
-export interface ApplyRowView {
-  trackId: number;
-  title: string | null;
-  artist: string | null;
-  /** The genres the library holds for the file. */
-  oldGenres: string[];
-  newGenres: string[];
-  source: 'decision' | 'prediction';
-  confidence: number | null;
-}
-
 /** A plan for people (`rows`, `refused`) and the writes behind the rows, in the same order. */
 export interface ApplyRowsPlan {
-  rows: ApplyRowView[];
+  rows: ApplyRow[];
   writes: PlannedWrite[];
   refused: { trackId: number | null; title: string | null; message: string }[];
 }

@@ -1,37 +1,17 @@
 import type { Db } from '../db/open-database.ts';
-import type { Settings } from '../settings.ts';
+import { writeOptionsFor } from '../settings.ts';
 import { writeGenreBatch, type GenreWriteOutcome } from '../writeback/genre-writes.ts';
-import type { ApplyRowView, ApplyRowsPlan } from './apply-rows.ts';
-
-/** How one file of an apply went (or, in a dry run, would go): the old genres are the file's own. */
-export interface ApplyOutcome {
-  trackId: number | null;
-  title: string | null;
-  ok: boolean;
-  changed: boolean;
-  oldGenres: string[];
-  newGenres: string[];
-  /** Why it failed, in words. */
-  message: string | null;
-}
-
-export interface ApplyRunResult {
-  batchId: number | null;
-  dryRun: boolean;
-  written: number;
-  unchanged: number;
-  failed: number;
-  outcomes: ApplyOutcome[];
-}
+import type { ApplyResult, ApplyRow, Settings, WriteOutcome } from '../shapes.ts';
+import type { ApplyRowsPlan } from './apply-rows.ts';
 
 export interface ApplyRunOptions {
   dryRun: boolean;
   settings: Settings;
   /** Called after each file with how many are done of how many. */
-  onProgress?: (done: number, total: number, outcome: ApplyOutcome) => void;
+  onProgress?: (done: number, total: number, outcome: WriteOutcome) => void;
 }
 
-function toOutcome(row: ApplyRowView, outcome: GenreWriteOutcome): ApplyOutcome {
+function toOutcome(row: ApplyRow, outcome: GenreWriteOutcome): WriteOutcome {
   const { trackId, title } = row;
   if (!outcome.ok) return { trackId, title, ok: false, changed: false, oldGenres: row.oldGenres, newGenres: row.newGenres, message: outcome.message };
   return { trackId, title, ok: true, changed: outcome.changed, oldGenres: outcome.oldGenres, newGenres: outcome.newGenres, message: null };
@@ -39,16 +19,15 @@ function toOutcome(row: ApplyRowView, outcome: GenreWriteOutcome): ApplyOutcome 
 
 const NOT_PLANNED = 'not written: it is no longer among the changes to apply (the plan changed since it was shown; look again)';
 
-type ChosenRow = { write: ApplyRowsPlan['writes'][number]; row: ApplyRowView };
+type ChosenRow = { write: ApplyRowsPlan['writes'][number]; row: ApplyRow };
 
 /** Writes the chosen rows as one batch (none: no batch), reporting each file as it is done. */
-async function writeRows(db: Db, chosen: ChosenRow[], options: ApplyRunOptions): Promise<{ batchId: number | null; outcomes: ApplyOutcome[] }> {
+async function writeRows(db: Db, chosen: ChosenRow[], options: ApplyRunOptions): Promise<{ batchId: number | null; outcomes: WriteOutcome[] }> {
   if (chosen.length === 0) return { batchId: null, outcomes: [] };
-  const outcomes: ApplyOutcome[] = [];
-  const { settings } = options;
+  const outcomes: WriteOutcome[] = [];
   const { batchId } = await writeGenreBatch(chosen.map(({ write }) => ({ path: write.path, genres: write.genres, modelId: write.modelId, checkUnchangedSinceScan: true })), {
     db, command: 'apply', dryRun: options.dryRun,
-    write: { id3: { newTagVersion: settings.id3Version, v23Separator: settings.separator }, mtime: settings.mtime },
+    write: writeOptionsFor(options.settings),
     onOutcome: (outcome) => {
       outcomes.push(toOutcome(chosen[outcomes.length]!.row, outcome));
       options.onProgress?.(outcomes.length, chosen.length, outcomes.at(-1)!);
@@ -58,7 +37,7 @@ async function writeRows(db: Db, chosen: ChosenRow[], options: ApplyRunOptions):
 }
 
 /** Outcomes for requested tracks the plan does not hold. */
-function notPlanned(db: Db, trackIds: number[]): ApplyOutcome[] {
+function notPlanned(db: Db, trackIds: number[]): WriteOutcome[] {
   const titles = new Map((db.prepare('SELECT id, title FROM tracks WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(trackIds)) as { id: number; title: string | null }[]).map((t) => [t.id, t.title]));
   return trackIds.map((trackId) => ({ trackId, title: titles.get(trackId) ?? null, ok: false, changed: false, oldGenres: [], newGenres: [], message: NOT_PLANNED }));
 }
@@ -71,7 +50,7 @@ function notPlanned(db: Db, trackIds: number[]): ApplyOutcome[] {
  * (with none left, no batch is opened). A dry run writes nothing and reports
  * the exact change each file would get.
  */
-export async function runApply(db: Db, plan: ApplyRowsPlan, trackIds: readonly number[], options: ApplyRunOptions): Promise<ApplyRunResult> {
+export async function runApply(db: Db, plan: ApplyRowsPlan, trackIds: readonly number[], options: ApplyRunOptions): Promise<ApplyResult> {
   const wanted = new Set(trackIds);
   const chosen = plan.writes.map((write, i) => ({ write, row: plan.rows[i]! })).filter(({ write }) => wanted.has(write.trackId));
   const { batchId, outcomes } = await writeRows(db, chosen, options);

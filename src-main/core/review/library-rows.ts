@@ -1,27 +1,15 @@
 import path from 'node:path';
 import type { Db } from '../db/open-database.ts';
 import { canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
-import { listReview, type ReviewStatus } from './review-list.ts';
-
-/** One analysed track as the library table shows it. */
-export interface LibraryTrack {
-  id: number;
-  fileName: string;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  genres: string[];
-  predicted: string | null;
-  confidence: number | null;
-  status: ReviewStatus | 'not-predicted';
-}
+import type { LibraryRow } from '../shapes.ts';
+import { listReview } from './review-list.ts';
 
 /**
  * Every analysed track of the library with its genres (canonical display
  * names), the model's top genre and the review status (`not-predicted` when
  * `modelId` is null or has no prediction for it), in path order.
  */
-export function libraryTracks(db: Db, modelId: string | null, taxonomy: Taxonomy): LibraryTrack[] {
+export function libraryTracks(db: Db, modelId: string | null, taxonomy: Taxonomy): LibraryRow[] {
   const reviewed = new Map((modelId ? listReview(db, modelId, taxonomy) : []).map((entry) => [entry.trackId, entry]));
   const rows = db.prepare(`SELECT t.id, t.path, t.title, t.artist, t.album,
       (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres

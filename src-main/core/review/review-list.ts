@@ -1,14 +1,6 @@
 import type { Db } from '../db/open-database.ts';
+import type { GenreProbability, ReviewStatus } from '../shapes.ts';
 import { canonicalGenres, displayNameForLabel, genresAgree, labelForGenre, type Taxonomy } from '../taxonomy/taxonomy.ts';
-
-/**
- * Where a track stands against the model: `disputed` (its genre tag, a genre
- * the model knows, disagrees with a confident prediction), `agrees`,
- * `untagged`, `unsure` (the model disagrees but is not confident),
- * `outside-model` (tagged only with genres the model cannot predict, such as
- * House: no conflict it could judge), or `out-of-distribution`.
- */
-export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'outside-model' | 'out-of-distribution';
 
 /** One predicted track as the review lists show it. */
 export interface ReviewEntry {
@@ -23,6 +15,11 @@ export interface ReviewEntry {
   probability: number;
   ambiguous: boolean;
   status: ReviewStatus;
+}
+
+/** A prediction's genres (labels in model order, with their probabilities) as display names, most probable first. */
+export function genreProbabilities(taxonomy: Taxonomy, labels: readonly string[], probabilities: ArrayLike<number>): GenreProbability[] {
+  return labels.map((label, i) => ({ label, genre: displayNameForLabel(taxonomy, label), probability: probabilities[i]! })).sort((a, b) => b.probability - a.probability);
 }
 
 /**

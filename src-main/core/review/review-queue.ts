@@ -1,31 +1,9 @@
 import type { Db } from '../db/open-database.ts';
 import { createDecisionsStore } from '../db/decisions-store.ts';
 import { float32FromBlob } from '../db/blobs.ts';
-import { displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
-import { listReview, type ReviewEntry, type ReviewStatus } from './review-list.ts';
-
-/** A model genre with its display name and probability. */
-export interface QueueAlternative {
-  label: string;
-  genre: string;
-  probability: number;
-}
-
-/** A track waiting for a person's decision. */
-export interface QueueItem {
-  trackId: number;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  /** The file's genres, as display names. */
-  genres: string[];
-  status: ReviewStatus;
-  ambiguous: boolean;
-  /** Every model genre, most probable first. */
-  alternatives: QueueAlternative[];
-  /** Why it is in the queue, for people. */
-  reason: string;
-}
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { GenreProbability, ReviewItem } from '../shapes.ts';
+import { genreProbabilities, listReview, type ReviewEntry } from './review-list.ts';
 
 const DISPUTED = 0;
 const AMBIGUOUS = 1;
@@ -42,8 +20,8 @@ function groupOf(entry: ReviewEntry): number | null {
 
 const percent = (p: number) => `${Math.round(p * 100)}%`;
 
-function reasonFor(entry: ReviewEntry, group: number, alternatives: QueueAlternative[], skipped: boolean): string {
-  const [first, second] = alternatives as [QueueAlternative, QueueAlternative];
+function reasonFor(entry: ReviewEntry, group: number, alternatives: GenreProbability[], skipped: boolean): string {
+  const [first, second] = alternatives as [GenreProbability, GenreProbability];
   const tag = entry.tagGenres.length ? `Tagged ${entry.tagGenres.join(', ')}` : 'No genre tag';
   const view = group === DISPUTED ? `the model is ${percent(first.probability)} sure it is ${first.genre}`
     : group === AMBIGUOUS ? `the model hesitates between ${first.genre} (${percent(first.probability)}) and ${second.genre} (${percent(second.probability)})`
@@ -53,13 +31,11 @@ function reasonFor(entry: ReviewEntry, group: number, alternatives: QueueAlterna
 }
 
 /** Album and the model's genres, most probable first, for the given tracks (one query). */
-function detailsOf(db: Db, modelId: string, taxonomy: Taxonomy, trackIds: number[]): Map<number, { album: string | null; alternatives: QueueAlternative[] }> {
+function detailsOf(db: Db, modelId: string, taxonomy: Taxonomy, trackIds: number[]): Map<number, { album: string | null; alternatives: GenreProbability[] }> {
   const rows = db.prepare(`SELECT t.id, t.album, p.labels, p.probabilities FROM predictions p JOIN tracks t ON t.id = p.track_id
     WHERE p.model_id = ? AND p.track_id IN (SELECT value FROM json_each(?))`).all(modelId, JSON.stringify(trackIds)) as Array<{ id: number; album: string | null; labels: string; probabilities: Uint8Array }>;
   return new Map(rows.map((row) => {
-    const probabilities = float32FromBlob(row.probabilities);
-    const alternatives = (JSON.parse(row.labels) as string[]).map((label, i) => ({ label, genre: displayNameForLabel(taxonomy, label), probability: probabilities[i]! }));
-    return [row.id, { album: row.album, alternatives: alternatives.sort((a, b) => b.probability - a.probability) }];
+    return [row.id, { album: row.album, alternatives: genreProbabilities(taxonomy, JSON.parse(row.labels) as string[], float32FromBlob(row.probabilities)) }];
   }));
 }
 
@@ -70,7 +46,7 @@ function detailsOf(db: Db, modelId: string, taxonomy: Taxonomy, trackIds: number
  * the others in the same order, and tracks with any other decision are left
  * out, as are agreeing, out-of-distribution and outside-the-model tracks.
  */
-export function reviewQueue(db: Db, modelId: string, taxonomy: Taxonomy): QueueItem[] {
+export function reviewQueue(db: Db, modelId: string, taxonomy: Taxonomy): ReviewItem[] {
   const latest = createDecisionsStore(db).latestActions();
   const queued = listReview(db, modelId, taxonomy)
     .map((entry) => ({ entry, group: groupOf(entry), skipped: latest.get(entry.trackId) === 'skip' }))

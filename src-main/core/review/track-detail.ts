@@ -1,47 +1,18 @@
 import type { Db } from '../db/open-database.ts';
-import { readAnalysis, readDecisions, readPrediction, readTrack, type StoredAnalysis, type StoredDecision, type StoredPrediction } from '../db/track-records.ts';
+import { readAnalysis, readPrediction, readTrack, type StoredAnalysis, type StoredPrediction } from '../db/track-records.ts';
+import { createDecisionsStore } from '../db/decisions-store.ts';
+import type { TrackDetail } from '../shapes.ts';
 import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, type DescriptorName } from '../features/descriptors.ts';
 import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
-import { canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
-import { statusOf, type ReviewStatus } from './review-list.ts';
+import { canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { genreProbabilities, statusOf } from './review-list.ts';
 
 /** The descriptors the track view shows: timbre, loudness and the harmonic/percussive split. */
 export const SHOWN_DESCRIPTORS: readonly DescriptorName[] = [
   'spectral_centroid_mean', 'spectral_bandwidth_mean', 'rolloff_mean', 'zero_crossing_rate_mean',
   'rms_mean', 'chroma_stft_mean', 'harmony_var', 'perceptr_var',
 ];
-
-/** A model's opinion of a track, with display names. */
-export interface TrackPredictionView {
-  modelId: string;
-  /** Every label with its display genre, most probable first. */
-  probabilities: { label: string; genre: string; probability: number }[];
-  /** Per analysed window: its start (s) and probabilities in the order of `labels`. */
-  windows: { startSec: number; probabilities: number[] }[];
-  labels: string[];
-  ambiguous: boolean;
-  confident: boolean;
-  outOfDistribution: boolean;
-}
-
-/** Everything the track view shows about one track (the API's `TrackDetail`). */
-export interface TrackDetail {
-  id: number;
-  path: string;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  durationSec: number | null;
-  format: string | null;
-  genres: string[];
-  status: ReviewStatus | 'not-predicted';
-  featureSet: string | null;
-  tempo: number | null;
-  descriptors: { name: string; value: number }[];
-  prediction: TrackPredictionView | null;
-  decisions: StoredDecision[];
-}
 
 /** Means over the analysed windows of `SHOWN_DESCRIPTORS`. */
 function descriptorMeans(analysis: StoredAnalysis): { name: string; value: number }[] {
@@ -55,12 +26,11 @@ function descriptorMeans(analysis: StoredAnalysis): { name: string; value: numbe
   });
 }
 
-function predictionView(stored: StoredPrediction, modelId: string, taxonomy: Taxonomy): TrackPredictionView {
+function predictionView(stored: StoredPrediction, modelId: string, taxonomy: Taxonomy): NonNullable<TrackDetail['prediction']> {
   const count = stored.labels.length;
   return {
     modelId, labels: stored.labels,
-    probabilities: stored.labels.map((label, i) => ({ label, genre: displayNameForLabel(taxonomy, label), probability: stored.probabilities[i]! }))
-      .sort((a, b) => b.probability - a.probability),
+    probabilities: genreProbabilities(taxonomy, stored.labels, stored.probabilities),
     windows: Array.from(stored.windowStarts, (start, w) => ({ startSec: start / DECODE_SAMPLE_RATE, probabilities: Array.from(stored.windowProbabilities.subarray(w * count, (w + 1) * count)) })),
     ambiguous: stored.ambiguous === 1, confident: stored.confident === 1, outOfDistribution: stored.ood === 1,
   };
@@ -89,6 +59,6 @@ export function describeTrack(db: Db, trackId: number, model: { id: string; feat
     tempo: analysis?.tempo ?? null,
     descriptors: analysis ? descriptorMeans(analysis) : [],
     prediction: stored && model ? predictionView(stored, model.id, taxonomy) : null,
-    decisions: readDecisions(db, trackId),
+    decisions: createDecisionsStore(db).ofTrack(trackId),
   };
 }

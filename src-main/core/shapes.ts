@@ -1,0 +1,156 @@
+/**
+ * The plain data the core hands to its callers and the API contract passes
+ * on unchanged. No imports and nothing of Node's, so the renderer type-checks
+ * against these same definitions (`src-main/api/contract.ts` re-exports them).
+ */
+
+/**
+ * Where a track stands against the model: `disputed` (its genre tag, a genre
+ * the model knows, disagrees with a confident prediction), `agrees`,
+ * `untagged`, `unsure` (the model disagrees but is not confident),
+ * `outside-model` (tagged only with genres the model cannot predict, such as
+ * House: no conflict it could judge), or `out-of-distribution`.
+ */
+export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'outside-model' | 'out-of-distribution';
+
+/** A library row's status: a review status, or why there is none yet. */
+export type TrackStatus = ReviewStatus | 'not-predicted';
+
+/** A model genre: its label, its display name, and a probability. */
+export interface GenreProbability {
+  label: string;
+  genre: string;
+  probability: number;
+}
+
+/** One analysed track as the library table shows it. */
+export interface LibraryRow {
+  id: number;
+  /** The file's name, shown where the tags give no title. */
+  fileName: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  /** The file's genres as scanned, as display names. */
+  genres: string[];
+  predicted: string | null;
+  confidence: number | null;
+  status: TrackStatus;
+}
+
+/** Everything the track view shows about one track. */
+export interface TrackDetail {
+  id: number;
+  path: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  durationSec: number | null;
+  format: string | null;
+  genres: string[];
+  status: TrackStatus;
+  featureSet: string | null;
+  /** The track tempo (BPM) and a few descriptors, means over the analysed windows. */
+  tempo: number | null;
+  descriptors: { name: string; value: number }[];
+  /** The model's opinion, with display names; null without a model or a prediction by it. */
+  prediction: {
+    modelId: string;
+    /** Every label with its display genre, most probable first. */
+    probabilities: GenreProbability[];
+    /** Per analysed window: its start (s) and probabilities in the order of `labels`. */
+    windows: { startSec: number; probabilities: number[] }[];
+    labels: string[];
+    ambiguous: boolean;
+    confident: boolean;
+    outOfDistribution: boolean;
+  } | null;
+  /** The decisions made about the track, newest first. */
+  decisions: { id: number; action: string; genres: string[]; decidedAt: string }[];
+}
+
+/** A track waiting for a person's decision. */
+export interface ReviewItem {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  /** The file's genres, as display names. */
+  genres: string[];
+  status: ReviewStatus;
+  ambiguous: boolean;
+  /** Every model genre, most probable first. */
+  alternatives: GenreProbability[];
+  /** Why it is in the queue, for people. */
+  reason: string;
+}
+
+/** Which changes an apply proposes: pending decisions only, or also the model's top genre for undecided tracks (all = untagged, disputed and unsure). */
+export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
+
+/** One change an apply proposes, as people see it. */
+export interface ApplyRow {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  /** The genres the library holds for the file. */
+  oldGenres: string[];
+  newGenres: string[];
+  source: 'decision' | 'prediction';
+  confidence: number | null;
+}
+
+/** How one file of an apply went (or, in a dry run, would go): the old genres are the file's own. */
+export interface WriteOutcome {
+  trackId: number | null;
+  title: string | null;
+  ok: boolean;
+  changed: boolean;
+  oldGenres: string[];
+  newGenres: string[];
+  /** Why it failed, in words. */
+  message: string | null;
+}
+
+/** What an apply did (or would do). */
+export interface ApplyResult {
+  batchId: number | null;
+  dryRun: boolean;
+  written: number;
+  unchanged: number;
+  failed: number;
+  outcomes: WriteOutcome[];
+}
+
+/** A write batch as the interface lists it. */
+export interface WriteBatch {
+  id: number;
+  command: string;
+  createdAt: string;
+  /** Files it set out to replace (those already as asked, or refused before writing, have no entry). */
+  files: number;
+  /** Files it replaced, undone since or not. */
+  written: number;
+  /** Every file it wrote was restored since. */
+  undone: boolean;
+  /** The batch this one undoes. */
+  undoes: number | null;
+}
+
+/** An undone batch in a person's terms. */
+export interface UndoResult {
+  undoBatchId: number;
+  restored: number;
+  /** The files that could not be restored (changed since the write, unreadable, …), in words. */
+  failed: { title: string | null; message: string }[];
+}
+
+/** How genres are written into files; the write commands' defaults. */
+export interface Settings {
+  /** ID3v2 version of a tag created in an MP3 without one (an existing tag keeps its version). */
+  id3Version: 3 | 4;
+  /** Joins several genres in ID3v2.3, which has one value per frame. */
+  separator: string;
+  /** Keep a rewritten file's modification time, or let it be the time of the write. */
+  mtime: 'keep' | 'update';
+}
