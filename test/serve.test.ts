@@ -62,6 +62,7 @@ describe('sonority serve', () => {
   it('refuses other host names (DNS rebinding), cross-origin posts and paths outside the interface', async () => {
     expect((await raw(serve.origin, { headers: { cookie, host: 'evil.example' } })).status).toBe(403);
     expect((await raw(serve.origin, { path: '/api/appInfo', method: 'POST', headers: { cookie, origin: 'http://evil.example' }, body: '{}' })).status).toBe(403);
+    expect((await raw(serve.origin, { path: '/%E0%A4%A', headers: { cookie } })).status).toBe(404); // not valid percent-encoding
     for (const sneaky of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/assets/../../package.json']) {
       const response = await raw(serve.origin, { path: sneaky, headers: { cookie } });
       expect(response.body, sneaky).not.toContain('"name": "sonority"');
