@@ -73,7 +73,7 @@ async function measure(size: number, model: Awaited<ReturnType<typeof loadGenreM
   const db = openDatabase(path.join(dir, 'library.db'));
   fillSyntheticLibrary(db, size, model.metadata);
   const events = createEventStream();
-  const context = { mode: 'serve' as const, db, databasePath: path.join(dir, 'library.db'), model, backend: 'bench', scanFolders: new Set<string>(), pickFolder: null, emit: events.emit, taxonomyPath: path.join(dir, 'taxonomy.json') };
+  const context = { mode: 'serve' as const, db, databasePath: path.join(dir, 'library.db'), model, backend: 'bench', scanFolders: new Set<string>(), pickFolder: null, pickSaveFile: null, emit: events.emit, taxonomyPath: path.join(dir, 'taxonomy.json') };
   const handlers = createHandlers(context);
   const [, firstPageMs] = await time(() => handlers.library({ offset: 0, limit: 200 }));
   const [, nextPageMs] = await time(() => handlers.library({ offset: Math.floor(size / 2), limit: 200 }));

@@ -14,6 +14,8 @@ export interface ServiceContext {
   scanFolders: Set<string>;
   /** The native folder dialog (desktop); null where folders are fixed (serve). */
   pickFolder: (() => Promise<string | null>) | null;
+  /** The native save dialog (desktop), given a suggested file name; null where the browser downloads instead (serve). */
+  pickSaveFile: ((suggestedName: string) => Promise<string | null>) | null;
   /** Settings and taxonomy files (default: the per-user ones). */
   settingsPath?: string;
   taxonomyPath?: string;

@@ -10,15 +10,15 @@
  * come from the native dialog (or the folder `serve` was started on).
  * Renderer-safe: no Node imports.
  */
-import { ApiInputError, arrayOf, boolean, integer, json, number, object, oneOf, optional, string, type Validator } from './validate.ts';
+import { ApiInputError, arrayOf, boolean, integer, json, number, object, oneOf, optional, range, string, type Validator } from './validate.ts';
 
-import type { ApplyResult, ApplyRow, ApplyScope, LibraryRow, ReviewItem, Settings, TrackDetail, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
+import type { ApplyResult, ApplyRow, ApplyScope, LearningSummary, LibraryRow, Playlist, PlaylistSummary, ReviewItem, Settings, TrackDetail, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 import type { ScanProgress } from '../core/scan/progress.ts';
 
 
 // ── Data shapes (the core's own, from core/shapes.ts, and the API's) ───────
 
-export type { ApplyResult, ApplyRow, ApplyScope, GenreProbability, LibraryRow, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
+export type { ApplyResult, ApplyRow, ApplyScope, GenreProbability, LearningSummary, LibraryOpinion, LibraryRow, Playlist, PlaylistFiltersInput, PlaylistRecipe, PlaylistSummary, PlaylistTrack, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 
 export interface AppInfo {
   mode: 'desktop' | 'serve';
@@ -104,13 +104,29 @@ export interface TaxonomyInfo {
   definition: TaxonomyDefinitionInfo;
 }
 
+/** Library learning as the interface shows it: the trained classifier (null before the first training) and the trust rules. */
+export interface LearningState {
+  summary: LearningSummary | null;
+  rules: TrustRuleView[];
+}
+
+/** An exported playlist: saved through the native dialog (desktop), or its text for the browser to download (serve). */
+export interface PlaylistExport {
+  fileName: string;
+  /** Where the desktop app saved it; null when it was not saved (serve, or the dialog was cancelled). */
+  savedTo: string | null;
+  /** The M3U8 text, for the browser to download (serve); null when the desktop app saved it. */
+  text: string | null;
+  tracks: number;
+}
+
 /** What main pushes to the interface. */
 export type ApiEvent =
   | { type: 'scan'; state: ScanState }
   | { type: 'write'; done: number; total: number; outcome: WriteOutcome }
   | { type: 'library-changed' }
   /** A menu item asked for a page (desktop). */
-  | { type: 'navigate'; page: 'library' | 'scan' | 'review' | 'apply' | 'settings' };
+  | { type: 'navigate'; page: 'library' | 'scan' | 'review' | 'playlists' | 'apply' | 'settings' };
 
 // ── Methods ────────────────────────────────────────────────────────────────
 
@@ -126,6 +142,16 @@ const none = object({});
 const trackRef = object({ trackId: integer(1) });
 const applyQuery = object({ scope: oneOf('decisions', 'all', 'untagged', 'disputed'), minConfidence: number(0, 1) });
 const genreName = string(200);
+const weight = optional(number(0, 100));
+const playlistRecipe = object({
+  seeds: arrayOf(integer(1), 20),
+  to: optional(integer(1)),
+  length: integer(1, 1000),
+  artistGap: optional(integer(0, 100)),
+  filters: optional(object({ genres: optional(arrayOf(genreName, 50)), tempo: optional(range(0, 1000)), energy: optional(range(0, 1)), durationSec: optional(range(0, 86_400)) })),
+  weights: optional(object({ timbre: weight, spectrum: weight, harmony: weight, tempo: weight, embedding: weight })),
+});
+const playlistRef = object({ playlistId: integer(1) });
 const id3Version: Validator<3 | 4> = (value, at) => {
   if (value === 3 || value === 4) return value;
   throw new ApiInputError(`${at} must be 3 or 4, not ${JSON.stringify(value)}`);
@@ -163,6 +189,22 @@ export const CONTRACT = {
   saveSettings: method<SettingsInfo>()(object({ id3Version: id3Version, separator: string(10), mtime: oneOf('keep', 'update') })),
   getTaxonomy: method<TaxonomyInfo>()(none),
   saveTaxonomy: method<TaxonomyInfo>()(object({ definition: json })),
+  learningState: method<LearningState>()(none),
+  learnGenres: method<LearningState>()(none),
+  setTrust: method<LearningState>()(object({
+    kind: oneOf('track', 'folder', 'genre'),
+    /** The track (kind track), or the folder or genre (kinds folder and genre). */
+    trackId: optional(integer(1)),
+    target: optional(string(4096)),
+    /** Absent: remove the rule. */
+    trusted: optional(boolean),
+  })),
+  buildPlaylist: method<Playlist>()(playlistRecipe),
+  savePlaylist: method<PlaylistSummary[]>()(object({ name: string(200), recipe: playlistRecipe, tracks: arrayOf(object({ trackId: integer(1), distance: number(0) }), 1000) })),
+  playlists: method<PlaylistSummary[]>()(none),
+  openPlaylist: method<Playlist>()(playlistRef),
+  deletePlaylist: method<PlaylistSummary[]>()(playlistRef),
+  exportPlaylist: method<PlaylistExport>()(object({ name: string(200), trackIds: arrayOf(integer(1), 1000), paths: oneOf('absolute', 'relative') })),
 };
 
 export type MethodName = keyof typeof CONTRACT;

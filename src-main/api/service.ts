@@ -7,6 +7,8 @@ import { createReviewHandlers } from './handlers/review-handlers.ts';
 import { createApplyHandlers } from './handlers/apply-handlers.ts';
 import { createScanHandlers } from './handlers/scan-handlers.ts';
 import { createSettingsHandlers } from './handlers/settings-handlers.ts';
+import { createLearningHandlers } from './handlers/learning-handlers.ts';
+import { createPlaylistHandlers } from './handlers/playlist-handlers.ts';
 
 /** Every contract method implemented over the core, for one library; the type checker refuses a missing one. */
 export function createHandlers(context: ServiceContext): Handlers {
@@ -18,5 +20,7 @@ export function createHandlers(context: ServiceContext): Handlers {
     ...createApplyHandlers(context),
     ...createScanHandlers(context),
     ...createSettingsHandlers(context),
+    ...createLearningHandlers(context),
+    ...createPlaylistHandlers(context),
   };
 }

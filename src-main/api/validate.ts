@@ -41,6 +41,12 @@ export const arrayOf = <T>(item: Validator<T>, maxLength = 1_000_000): Validator
   return value.map((entry, i) => item(entry, `${at}[${i}]`));
 };
 
+/** A range [low, high] of numbers within [min, max], low ≤ high. */
+export const range = (min: number, max: number): Validator<[number, number]> => (value, at) => {
+  const pair = arrayOf(number(min, max), 2)(value, at);
+  return pair.length === 2 && pair[0]! <= pair[1]! ? [pair[0]!, pair[1]!] : fail(at, `a range [low, high] from ${min} to ${max}`, value);
+};
+
 /** `undefined` or a value passing `inner`. */
 export const optional = <T>(inner: Validator<T>): Validator<T | undefined> => (value, at) => (value === undefined ? undefined : inner(value, at));
 

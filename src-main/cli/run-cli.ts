@@ -14,6 +14,9 @@ import { UNDO_USAGE, undoCommand } from './undo-command.ts';
 import { APPLY_USAGE, applyCommand } from './apply-command.ts';
 import { SETTINGS_USAGE, settingsCommand } from './settings-command.ts';
 import { SERVE_USAGE, serveCommand } from './serve-command.ts';
+import { LEARN_USAGE, learnCommand } from './learn-command.ts';
+import { TRUST_USAGE, trustCommand } from './trust-command.ts';
+import { PLAYLIST_USAGE, playlistCommand } from './playlist-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -30,6 +33,9 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   apply: applyCommand,
   settings: settingsCommand,
   serve: serveCommand,
+  learn: learnCommand,
+  trust: trustCommand,
+  playlist: playlistCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -52,6 +58,12 @@ usage:
                     how genres are written: ID3v2 version of new tags, v2.3 separator, mtime
   ${SERVE_USAGE}
                     the app's interface in a browser, on this computer only (address with a token)
+  ${LEARN_USAGE}
+                    learn your own genres from the tags you trust; list the tags it doubts
+  ${TRUST_USAGE}
+                    which tags learning trusts (default: every tagged track)
+  ${PLAYLIST_USAGE}
+                    similar tracks, or a smooth path from one track to another; M3U8 export, saved playlists
 
 model development:
   ${TRAIN_USAGE}

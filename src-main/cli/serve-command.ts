@@ -46,7 +46,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   }
   const { model, backend } = await loadModelAndBackendForCli(io, values.model);
   const events = createEventStream();
-  const context: ServiceContext = { mode: 'serve', db, databasePath, model, backend, scanFolders: new Set([root]), pickFolder: null, workers, ffmpegPath: values.ffmpeg, emit: events.emit };
+  const context: ServiceContext = { mode: 'serve', db, databasePath, model, backend, scanFolders: new Set([root]), pickFolder: null, pickSaveFile: null, workers, ffmpegPath: values.ffmpeg, emit: events.emit };
   const handlers = createHandlers(context);
   const token = newToken();
   const { server, port: listening, callsFinished } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token, port });

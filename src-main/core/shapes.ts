@@ -65,6 +65,8 @@ export interface TrackDetail {
     confident: boolean;
     outOfDistribution: boolean;
   } | null;
+  /** The opinion of the classifier trained on the user's trusted tags, when one is trained. */
+  library: LibraryOpinion | null;
   /** The decisions made about the track, newest first. */
   decisions: { id: number; action: string; genres: string[]; decidedAt: string }[];
 }
@@ -83,6 +85,8 @@ export interface ReviewItem {
   alternatives: GenreProbability[];
   /** Why it is in the queue, for people. */
   reason: string;
+  /** The opinion of the classifier trained on the user's trusted tags, when one is trained. */
+  library: LibraryOpinion | null;
 }
 
 /** Which changes an apply proposes: pending decisions only, or also the model's top genre for undecided tracks (all = untagged, disputed and unsure). */
@@ -153,4 +157,104 @@ export interface Settings {
   separator: string;
   /** Keep a rewritten file's modification time, or let it be the time of the write. */
   mtime: 'keep' | 'update';
+}
+
+/** The opinion of the classifier trained on the user's trusted tags (library learning), as people see it. */
+export interface LibraryOpinion {
+  libraryModelId: string;
+  /** Where the opinion comes from, for people ("your library, out of fold"). */
+  source: string;
+  /** Its genres, in the user's vocabulary, most probable first (at most three). */
+  suggestions: { genre: string; probability: number }[];
+  /** The genre it learned the track as; null when the track was not learned from. */
+  givenGenre: string | null;
+  /** How likely that genre is wrong (0…1, the disputed ranking); null when not learned from. */
+  doubt: number | null;
+  /** It judges the track's genre wrong (confident learning). */
+  flagged: boolean;
+}
+
+/** The classifier trained on the user's trusted tags, and what it found. */
+export interface LearningSummary {
+  libraryModelId: string;
+  baseModelId: string;
+  featureSet: string;
+  trainedAt: string;
+  /** The learned vocabulary with the trusted tracks of each genre. */
+  genres: { genre: string; tracks: number }[];
+  /** Genres with too few tracks or artists and no broader genre to join. */
+  excluded: { genre: string; tracks: number; artists: number }[];
+  /** Genres too rare on their own, learned as their broader genre. */
+  rolledUp: { from: string; to: string; tracks: number }[];
+  tagged: number;
+  distrusted: number;
+  decided: number;
+  trainedTracks: number;
+  folds: number;
+  /** Out-of-fold accuracy against the trusted genres. */
+  outOfFoldAccuracy: number;
+  /** Trained tracks whose genre it judges wrong. */
+  flagged: number;
+  /** Tracks without a trusted genre that it suggests one for. */
+  suggested: number;
+  backend: string;
+  seconds: number;
+}
+
+/** A trust rule as the interface lists it. */
+export interface TrustRuleView {
+  id: number;
+  kind: 'track' | 'folder' | 'genre';
+  /** The folder, genre, or the track's path. */
+  target: string;
+  trusted: boolean;
+}
+
+/** Which tracks a playlist may contain: ranges are inclusive; energy is the loudness percentile in the library (0…1). */
+export interface PlaylistFiltersInput {
+  genres?: string[];
+  tempo?: [number, number];
+  energy?: [number, number];
+  durationSec?: [number, number];
+}
+
+/** How a playlist is made: seeds and, for a path, the track to arrive at. */
+export interface PlaylistRecipe {
+  seeds: number[];
+  to?: number;
+  length: number;
+  artistGap?: number;
+  filters?: PlaylistFiltersInput;
+  weights?: Partial<Record<'timbre' | 'spectrum' | 'harmony' | 'tempo' | 'embedding', number>>;
+}
+
+/** One track of a playlist. */
+export interface PlaylistTrack {
+  trackId: number;
+  title: string | null;
+  artist: string | null;
+  fileName: string;
+  genres: string[];
+  tempo: number;
+  durationSec: number;
+  /** Distance to the seeds (similar tracks) or to the previous track (a path). */
+  distance: number;
+}
+
+/** A built or saved playlist. */
+export interface Playlist {
+  id: number | null;
+  name: string | null;
+  recipe: PlaylistRecipe;
+  tracks: PlaylistTrack[];
+  /** For a path: mean and max step distance, and the same for shuffled orders of its tracks. */
+  smoothness: { mean: number; max: number; shuffledMean: number; shuffledMax: number } | null;
+}
+
+/** A saved playlist in the list. */
+export interface PlaylistSummary {
+  id: number;
+  name: string;
+  tracks: number;
+  updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { EVENT_CHANNEL, type ApiEvent } from '../api/contract.ts';
 import type { ServiceContext } from '../api/context.ts';
 import { openDatabase } from '../core/db/open-database.ts';
@@ -47,12 +47,22 @@ function folderPicker(window: () => BrowserWindow | null): () => Promise<string 
   };
 }
 
-/** The API's context for the desktop app: the per-user library database, the genre model (or null), the native folder dialog and events to the window. */
+/** Asks where to save a playlist with the native save dialog (attached to the window). */
+function saveFilePicker(window: () => BrowserWindow | null): (suggestedName: string) => Promise<string | null> {
+  return async (suggestedName) => {
+    const options: SaveDialogOptions = { title: 'Export playlist', defaultPath: suggestedName, filters: [{ name: 'Playlist (M3U8)', extensions: ['m3u8'] }] };
+    const parent = window();
+    const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+    return result.canceled ? null : (result.filePath ?? null);
+  };
+}
+
+/** The API's context for the desktop app: the per-user library database, the genre model (or null), the native folder and save dialogs and events to the window. */
 export async function createDesktopService({ window, env = process.env, log = console.log }: DesktopServiceOptions): Promise<ServiceContext> {
   const databasePath = resolveDatabasePath(undefined, env);
   const db = openDatabase(databasePath);
   const { model, backend } = await loadModel(env, log);
-  return { mode: 'desktop', db, databasePath, model, backend, scanFolders: new Set(), pickFolder: folderPicker(window), emit: emitTo(window) };
+  return { mode: 'desktop', db, databasePath, model, backend, scanFolders: new Set(), pickFolder: folderPicker(window), pickSaveFile: saveFilePicker(window), emit: emitTo(window) };
 }
 
 /** Releases the model and closes the database (on quit). */

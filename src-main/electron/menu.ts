@@ -4,13 +4,14 @@ import type { DesktopModule } from './shell.ts';
 
 type Page = Extract<ApiEvent, { type: 'navigate' }>['page'];
 
-/** The interface's pages, in the order of their shortcuts (CmdOrCtrl+1…5, as Alt+1…5 in the page). */
-const PAGES: { page: Page; label: string }[] = [
-  { page: 'library', label: 'Library' },
-  { page: 'scan', label: 'Scan' },
-  { page: 'review', label: 'Review' },
-  { page: 'apply', label: 'Apply' },
-  { page: 'settings', label: 'Settings' },
+/** The interface's pages in the navigation's order, with their shortcuts (CmdOrCtrl+key, as Alt+key in the page). */
+const PAGES: { page: Page; label: string; key: string }[] = [
+  { page: 'library', label: 'Library', key: '1' },
+  { page: 'scan', label: 'Scan', key: '2' },
+  { page: 'review', label: 'Review', key: '3' },
+  { page: 'playlists', label: 'Playlists', key: '6' },
+  { page: 'apply', label: 'Apply', key: '4' },
+  { page: 'settings', label: 'Settings', key: '5' },
 ];
 
 /** What the menu depends on. */
@@ -40,7 +41,7 @@ export function menuTemplate({ isMac, isPackaged, emit }: MenuOptions): MenuItem
     {
       label: 'View',
       submenu: [
-        ...PAGES.map(({ page, label }, i): MenuItemConstructorOptions => ({ label, accelerator: `CmdOrCtrl+${i + 1}`, click: navigate(page) })),
+        ...PAGES.map(({ page, label, key }): MenuItemConstructorOptions => ({ label, accelerator: `CmdOrCtrl+${key}`, click: navigate(page) })),
         { type: 'separator' },
         ...development,
         { role: 'resetZoom' },

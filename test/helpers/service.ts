@@ -40,7 +40,7 @@ export async function serviceFor(dbPath: string, root: string, overrides: Partia
   const model = await shippedModel();
   const context: ServiceContext = {
     mode: 'serve', db: openDatabase(dbPath), databasePath: dbPath, model, backend: 'wasm',
-    scanFolders: new Set([root]), pickFolder: null,
+    scanFolders: new Set([root]), pickFolder: null, pickSaveFile: null,
     settingsPath: path.join(config, 'settings.json'), taxonomyPath: path.join(config, 'taxonomy.json'),
     emit: (event) => events.push(event), ...overrides,
   };

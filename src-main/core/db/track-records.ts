@@ -68,3 +68,10 @@ export function readPrediction(db: Db, trackId: number, modelId: string): Stored
     label: row.label, confident: row.confident, ambiguous: row.ambiguous, ood: row.ood,
   };
 }
+
+/** The id of the analysed track at `filePath` (an absolute path); throws `not-in-library` when the library has none. */
+export function trackIdAt(db: Db, filePath: string): number {
+  const row = db.prepare(`SELECT id FROM tracks WHERE path = ? AND status = 'analysed'`).get(filePath) as { id: number } | undefined;
+  if (!row) throw new SonorityError('not-in-library', `${filePath} is not an analysed track of this library; scan its folder first`);
+  return row.id;
+}

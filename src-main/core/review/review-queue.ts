@@ -2,17 +2,22 @@ import type { Db } from '../db/open-database.ts';
 import { createDecisionsStore } from '../db/decisions-store.ts';
 import { float32FromBlob } from '../db/blobs.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import type { GenreProbability, ReviewItem } from '../shapes.ts';
+import type { GenreProbability, LibraryOpinion, ReviewItem } from '../shapes.ts';
 import { genreProbabilities, listReview, type ReviewEntry } from './review-list.ts';
+import { libraryOpinions, libraryReason } from './library-opinion.ts';
 
 const DISPUTED = 0;
 const AMBIGUOUS = 1;
 const UNTAGGED = 2;
 const UNSURE = 3;
 
-/** The queue group of an entry; null for tracks there is nothing to decide about (agreeing, out of distribution, tagged only outside the model). */
-function groupOf(entry: ReviewEntry): number | null {
-  if (entry.status === 'disputed') return DISPUTED;
+/**
+ * The queue group of an entry; null for tracks there is nothing to decide
+ * about (agreeing, out of distribution, tagged only outside the model) unless
+ * the library's own classifier judges their genre wrong.
+ */
+function groupOf(entry: ReviewEntry, opinion: LibraryOpinion | undefined): number | null {
+  if (entry.status === 'disputed' || opinion?.flagged) return DISPUTED;
   if (entry.status === 'agrees' || entry.status === 'out-of-distribution' || entry.status === 'outside-model') return null;
   if (entry.ambiguous) return AMBIGUOUS;
   return entry.status === 'untagged' ? UNTAGGED : UNSURE;
@@ -20,14 +25,15 @@ function groupOf(entry: ReviewEntry): number | null {
 
 const percent = (p: number) => `${Math.round(p * 100)}%`;
 
-function reasonFor(entry: ReviewEntry, group: number, alternatives: GenreProbability[], skipped: boolean): string {
+function reasonFor(entry: ReviewEntry, group: number, alternatives: GenreProbability[], skipped: boolean, opinion: LibraryOpinion | undefined): string {
   const [first, second] = alternatives as [GenreProbability, GenreProbability];
   const tag = entry.tagGenres.length ? `Tagged ${entry.tagGenres.join(', ')}` : 'No genre tag';
-  const view = group === DISPUTED ? `the model is ${percent(first.probability)} sure it is ${first.genre}`
+  const view = group === DISPUTED && entry.status !== 'disputed' ? `the model leans to ${first.genre} (${percent(first.probability)})`
+    : group === DISPUTED ? `the model is ${percent(first.probability)} sure it is ${first.genre}`
     : group === AMBIGUOUS ? `the model hesitates between ${first.genre} (${percent(first.probability)}) and ${second.genre} (${percent(second.probability)})`
     : group === UNTAGGED ? `the model suggests ${first.genre} (${percent(first.probability)})`
     : `the model leans to ${first.genre} (${percent(first.probability)}) but is not sure`;
-  return `${skipped ? 'Skipped earlier. ' : ''}${tag}; ${view}.`;
+  return `${skipped ? 'Skipped earlier. ' : ''}${tag}; ${view}.${libraryReason(opinion)}`;
 }
 
 /** Album and the model's genres, most probable first, for the given tracks (one query). */
@@ -39,25 +45,40 @@ function detailsOf(db: Db, modelId: string, taxonomy: Taxonomy, trackIds: number
   }));
 }
 
+/** How strongly a disputed track is disputed: by both models first, then by the surer of the two. */
+function disputeStrength(entry: ReviewEntry, opinion: LibraryOpinion | undefined): [number, number] {
+  const byBase = entry.status === 'disputed';
+  const byLibrary = opinion?.flagged === true;
+  return [Number(byBase) + Number(byLibrary), Math.max(byBase ? entry.probability : 0, byLibrary ? opinion!.doubt ?? 0 : 0)];
+}
+
+function compareDisputes(a: [number, number], b: [number, number]): number {
+  return b[0] - a[0] || b[1] - a[1];
+}
+
 /**
  * The tracks still to decide, in the order a person should see them:
- * disputed (surest first), then ambiguous, then untagged and then unsure
+ * disputed (by both the base model and the library's own classifier first,
+ * then surest first), then ambiguous, then untagged and then unsure
  * (most confident first); tracks whose latest decision is `skip` follow all
  * the others in the same order, and tracks with any other decision are left
  * out, as are agreeing, out-of-distribution and outside-the-model tracks.
  */
 export function reviewQueue(db: Db, modelId: string, taxonomy: Taxonomy): ReviewItem[] {
   const latest = createDecisionsStore(db).latestActions();
+  const opinions = libraryOpinions(db, modelId);
   const queued = listReview(db, modelId, taxonomy)
-    .map((entry) => ({ entry, group: groupOf(entry), skipped: latest.get(entry.trackId) === 'skip' }))
-    .filter((q): q is { entry: ReviewEntry; group: number; skipped: boolean } => q.group !== null && (q.skipped || !latest.has(q.entry.trackId)))
-    .sort((a, b) => Number(a.skipped) - Number(b.skipped) || a.group - b.group); // stable: keeps listReview's most-confident-first order
+    .map((entry) => ({ entry, opinion: opinions.get(entry.trackId), skipped: latest.get(entry.trackId) === 'skip' }))
+    .map((q) => ({ ...q, group: groupOf(q.entry, q.opinion), strength: disputeStrength(q.entry, q.opinion) }))
+    .filter((q): q is typeof q & { group: number } => q.group !== null && (q.skipped || !latest.has(q.entry.trackId)))
+    // stable: keeps listReview's most-confident-first order within the other groups
+    .sort((a, b) => Number(a.skipped) - Number(b.skipped) || a.group - b.group || (a.group === DISPUTED ? compareDisputes(a.strength, b.strength) : 0));
   const details = detailsOf(db, modelId, taxonomy, queued.map((q) => q.entry.trackId));
-  return queued.map(({ entry, group, skipped }) => {
+  return queued.map(({ entry, group, skipped, opinion }) => {
     const { album, alternatives } = details.get(entry.trackId)!;
     return {
       trackId: entry.trackId, title: entry.title, artist: entry.artist, album, genres: entry.tagGenres,
-      status: entry.status, ambiguous: entry.ambiguous, alternatives, reason: reasonFor(entry, group, alternatives, skipped),
+      status: entry.status, ambiguous: entry.ambiguous, alternatives, reason: reasonFor(entry, group, alternatives, skipped, opinion), library: opinion ?? null,
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open-database.ts';
 import { readAnalysis, readPrediction, readTrack, type StoredAnalysis, type StoredPrediction } from '../db/track-records.ts';
+import { libraryOpinionOf } from './library-opinion.ts';
 import { createDecisionsStore } from '../db/decisions-store.ts';
 import type { TrackDetail } from '../shapes.ts';
 import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
@@ -59,6 +60,7 @@ export function describeTrack(db: Db, trackId: number, model: { id: string; feat
     tempo: analysis?.tempo ?? null,
     descriptors: analysis ? descriptorMeans(analysis) : [],
     prediction: stored && model ? predictionView(stored, model.id, taxonomy) : null,
+    library: model ? libraryOpinionOf(db, model.id, trackId) : null,
     decisions: createDecisionsStore(db).ofTrack(trackId),
   };
 }

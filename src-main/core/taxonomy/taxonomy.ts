@@ -205,6 +205,12 @@ export function labelForGenre(taxonomy: Taxonomy, raw: string): string | null {
   return null;
 }
 
+/** The broader genres a genre belongs to, nearest first ("Deep House" → ["House", "Electronic"]); none for an unknown genre. */
+export function broaderGenres(taxonomy: Taxonomy, raw: string): string[] {
+  const genre = taxonomy.byKey.get(normaliseGenreKey(raw));
+  return genre ? Array.from(lineage(taxonomy.byKey, genre)).slice(1).map((g) => g.name) : [];
+}
+
 /**
  * Whether a track's genre tag values agree with a predicted model label: true
  * when any of them (after `canonicalGenres`) corresponds to the label,

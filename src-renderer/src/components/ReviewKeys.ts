@@ -1,7 +1,7 @@
 /** The review page's keys: one table for the handler and the legend on screen, so they cannot drift apart. */
 
 export type ReviewCommand =
-  | { kind: 'next' | 'previous' | 'accept' | 'keep' | 'skip' | 'type' | 'undo' }
+  | { kind: 'next' | 'previous' | 'accept' | 'keep' | 'skip' | 'type' | 'undo' | 'library' }
   | { kind: 'choose'; index: number };
 
 /** What each key does, as the legend shows it. */
@@ -10,6 +10,7 @@ export const REVIEW_KEYS: { keys: string[]; does: string }[] = [
   { keys: ['k', '↑'], does: 'previous track' },
   { keys: ['a', 'Enter'], does: "accept the model's genre" },
   { keys: ['1', '…', '9'], does: "choose the model's n-th genre" },
+  { keys: ['l'], does: "take your library's suggestion (once learned)" },
   { keys: ['t'], does: "keep the file's tag" },
   { keys: ['s'], does: 'skip for now' },
   { keys: ['g'], does: 'type genres' },
@@ -17,7 +18,7 @@ export const REVIEW_KEYS: { keys: string[]; does: string }[] = [
 ];
 
 const SIMPLE: Record<string, ReviewCommand['kind']> = {
-  j: 'next', ArrowDown: 'next', k: 'previous', ArrowUp: 'previous', a: 'accept', Enter: 'accept', t: 'keep', s: 'skip', g: 'type', u: 'undo',
+  j: 'next', ArrowDown: 'next', k: 'previous', ArrowUp: 'previous', a: 'accept', Enter: 'accept', l: 'library', t: 'keep', s: 'skip', g: 'type', u: 'undo',
 };
 
 /** Whether a key event belongs to a control (typing in a field, pressing a focused button) rather than to the page. */

@@ -1,0 +1,51 @@
+import type { Db } from './open-database.ts';
+import { float32FromBlob } from './blobs.ts';
+import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
+
+/** What learning and playlists know of an analysed track: its tags, descriptors and the base model's view. */
+export interface TrackFeatures {
+  trackId: number;
+  path: string;
+  artist: string | null;
+  title: string | null;
+  /** Size and content fingerprint: equal keys are the same recording. */
+  contentKey: string;
+  /** Genre tag values as scanned. */
+  tagGenres: string[];
+  /** The 57 descriptors (GTZAN order): the mean of the track's analysed windows. */
+  descriptors: Float32Array;
+  tempo: number;
+  durationSec: number;
+  /** The base model's embedding and top label; null when it has not predicted the track. */
+  embedding: Float32Array | null;
+  predictedLabel: string | null;
+  outOfDistribution: boolean;
+}
+
+/** The mean row of a row-major matrix of 57-wide descriptor rows. */
+function meanRow(windows: Float32Array): Float32Array {
+  const width = DESCRIPTOR_NAMES.length;
+  const count = windows.length / width;
+  const mean = new Float32Array(width);
+  for (let i = 0; i < windows.length; i++) mean[i % width]! += windows[i]! / count;
+  return mean;
+}
+
+/**
+ * Every analysed track with descriptors of the base model's feature set, with
+ * that model's embedding where it has predicted the track, in id order.
+ */
+export function readTrackFeatures(db: Db, base: { id: string; featureSet: string }): TrackFeatures[] {
+  const rows = db.prepare(`SELECT t.id, t.path, t.artist, t.title, t.size, t.fingerprint, d.windows, d.tempo, a.duration_sec AS durationSec,
+      p.embedding, p.top_label AS predictedLabel, p.out_of_distribution AS ood,
+      (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
+    FROM tracks t JOIN descriptors d ON d.track_id = t.id AND d.feature_set = @featureSet
+      JOIN analyses a ON a.track_id = t.id AND a.feature_set = d.feature_set
+      LEFT JOIN predictions p ON p.track_id = t.id AND p.model_id = @modelId
+    WHERE t.status = 'analysed' ORDER BY t.id`).all({ featureSet: base.featureSet, modelId: base.id }) as Array<Record<string, any>>;
+  return rows.map((row) => ({
+    trackId: row.id, path: row.path, artist: row.artist, title: row.title, contentKey: `${row.size}:${row.fingerprint}`,
+    tagGenres: JSON.parse(row.genres) as string[], descriptors: meanRow(float32FromBlob(row.windows)), tempo: row.tempo, durationSec: row.durationSec,
+    embedding: row.embedding ? float32FromBlob(row.embedding) : null, predictedLabel: row.predictedLabel ?? null, outOfDistribution: row.ood === 1,
+  }));
+}

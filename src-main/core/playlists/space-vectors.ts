@@ -1,0 +1,94 @@
+import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
+import { fitStandardiser, standardise } from '../model/standardiser.ts';
+import { SonorityError } from '../errors.ts';
+import type { SpaceTrack, SpaceWeights } from './similarity-space.ts';
+
+type Block = keyof SpaceWeights;
+
+/** The descriptor standardiser is fitted on at most this many evenly spaced tracks (its means and deviations barely move beyond). */
+const FIT_SAMPLE = 4096;
+
+function descriptorBlock(name: string): Block | null {
+  if (name === 'tempo') return null;
+  if (name.startsWith('mfcc')) return 'timbre';
+  return /^(chroma_stft|harmony|perceptr)_/.test(name) ? 'harmony' : 'spectrum';
+}
+
+/** Each descriptor column's destination column (−1: left out) and each destination column's block. */
+const DESCRIPTOR_LAYOUT = (() => {
+  const blocks: Block[] = [];
+  const target = DESCRIPTOR_NAMES.map((name) => {
+    const block = descriptorBlock(name);
+    return block ? blocks.push(block) - 1 : -1;
+  });
+  return { target, blocks };
+})();
+
+function embeddingWidth(tracks: readonly SpaceTrack[]): number {
+  let width: number | null = null;
+  for (const track of tracks) {
+    if (!track.embedding) continue;
+    if (width !== null && track.embedding.length !== width) throw new SonorityError('usage', `track ${track.trackId}'s embedding has ${track.embedding.length} values where others have ${width}: they come from different models`);
+    width = track.embedding.length;
+  }
+  return width ?? 0;
+}
+
+/** Z-scores columns `from`… in place, each over the rows where its `present` flag is 1; the others get 0. Row-major passes. */
+function zScoreColumns(vectors: Float32Array, dimensions: number, from: number, present: Uint8Array[]): void {
+  const n = vectors.length / dimensions;
+  const [count, sum, squares] = [new Float64Array(present.length), new Float64Array(present.length), new Float64Array(present.length)];
+  for (let row = 0; row < n; row++) {
+    for (let k = 0; k < present.length; k++) {
+      if (present[k]![row] === 0) continue;
+      const v = vectors[row * dimensions + from + k]!;
+      count[k]!++;
+      sum[k]! += v;
+      squares[k]! += v * v;
+    }
+  }
+  const mean = sum.map((s, k) => (count[k]! > 0 ? s / count[k]! : 0));
+  const std = squares.map((s, k) => Math.sqrt(Math.max(0, count[k]! > 0 ? s / count[k]! - mean[k]! ** 2 : 0)) || 1);
+  for (let row = 0; row < n; row++) {
+    for (let k = 0; k < present.length; k++) {
+      const i = row * dimensions + from + k;
+      vectors[i] = present[k]![row] === 1 ? (vectors[i]! - mean[k]!) / std[k]! : 0;
+    }
+  }
+}
+
+/**
+ * The weighted vectors of `tracks` (the recipe is in `similarity-space.ts`):
+ * row-major, one row per track; columns are the descriptors but tempo, then
+ * log₂ tempo, then the embedding's dimensions.
+ */
+export function weightedVectors(tracks: readonly SpaceTrack[], weights: SpaceWeights): { vectors: Float32Array; dimensions: number } {
+  const n = tracks.length;
+  const width = embeddingWidth(tracks);
+  const blocks: Block[] = [...DESCRIPTOR_LAYOUT.blocks, 'tempo', ...Array<Block>(width).fill('embedding')];
+  const d = blocks.length;
+  const vectors = new Float32Array(n * d);
+  if (n === 0) return { vectors, dimensions: d };
+  const descriptors = tracks.map((t) => t.descriptors);
+  const stride = Math.ceil(n / FIT_SAMPLE);
+  standardise(fitStandardiser(descriptors.filter((_, row) => row % stride === 0)), descriptors).forEach((standardised, row) => {
+    for (let k = 0; k < standardised.length; k++) {
+      if (DESCRIPTOR_LAYOUT.target[k]! >= 0) vectors[row * d + DESCRIPTOR_LAYOUT.target[k]!] = standardised[k]!;
+    }
+  });
+  const tempoColumn = DESCRIPTOR_LAYOUT.blocks.length;
+  const hasTempo = Uint8Array.from(tracks, (t) => (t.tempo > 0 ? 1 : 0));
+  const hasEmbedding = Uint8Array.from(tracks, (t) => (t.embedding ? 1 : 0));
+  tracks.forEach((track, row) => {
+    if (hasTempo[row] === 1) vectors[row * d + tempoColumn] = Math.log2(track.tempo);
+    for (let k = 0; k < width && track.embedding; k++) vectors[row * d + tempoColumn + 1 + k] = track.embedding[k]!;
+  });
+  zScoreColumns(vectors, d, tempoColumn, [hasTempo, ...Array<Uint8Array>(width).fill(hasEmbedding)]);
+  const squares = new Float64Array(d);
+  for (let i = 0; i < vectors.length; i++) squares[i % d]! += vectors[i]! ** 2;
+  const variance = new Map<Block, number>();
+  blocks.forEach((block, j) => variance.set(block, (variance.get(block) ?? 0) + squares[j]! / n));
+  const scale = blocks.map((block) => (variance.get(block)! > 0 ? Math.sqrt(weights[block] / variance.get(block)!) : 0));
+  for (let i = 0; i < vectors.length; i++) vectors[i]! *= scale[i % d]!;
+  return { vectors, dimensions: d };
+}
