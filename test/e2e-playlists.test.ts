@@ -162,7 +162,7 @@ describe.runIf(hasChromium())('playlists and library learning in a browser, end 
     await page.getByRole('status').filter({ hasText: `Set ${suggestion} for ${shown}.` }).waitFor();
   });
 
-  it('sets a track\'s trust on its page, lists the rule in Settings, and starts a playlist from the track', async () => {
+  it('sets a track\'s trust on its page, lists and removes rules in Settings, and starts a playlist from the track', async () => {
     await page.goto(`${serve.origin}/#/track/1`);
     const trust = page.getByRole('group', { name: "Trust this track's genre tag" });
     await trust.getByRole('radio', { name: 'No' }).check();
@@ -179,5 +179,8 @@ describe.runIf(hasChromium())('playlists and library learning in a browser, end 
     await form.getByRole('button', { name: 'Add rule' }).click();
     await rules.getByRole('button', { name: 'Remove the rule for Salsa' }).click();
     await expect.poll(() => rules.getByRole('row').count()).toBe(2);
+    await rules.getByRole('button', { name: /^Remove the rule for \// }).click(); // the track's rule, named by its path
+    await page.getByText('No rules: every genre tag is trusted.').waitFor();
+    expect((await api('learningState', {}) as { rules: unknown[] }).rules).toEqual([]);
   });
 });

@@ -120,13 +120,26 @@ export interface PlaylistExport {
   tracks: number;
 }
 
+/** The interface's pages in navigation order, with their shortcut keys (Alt+key in the page; CmdOrCtrl+key in the desktop menu). */
+export const PAGES = [
+  { page: 'library', label: 'Library', key: '1' },
+  { page: 'scan', label: 'Scan', key: '2' },
+  { page: 'review', label: 'Review', key: '3' },
+  { page: 'playlists', label: 'Playlists', key: '6' },
+  { page: 'apply', label: 'Apply', key: '4' },
+  { page: 'settings', label: 'Settings', key: '5' },
+] as const;
+
+/** A page of the interface that can be navigated to. */
+export type PageName = (typeof PAGES)[number]['page'];
+
 /** What main pushes to the interface. */
 export type ApiEvent =
   | { type: 'scan'; state: ScanState }
   | { type: 'write'; done: number; total: number; outcome: WriteOutcome }
   | { type: 'library-changed' }
   /** A menu item asked for a page (desktop). */
-  | { type: 'navigate'; page: 'library' | 'scan' | 'review' | 'playlists' | 'apply' | 'settings' };
+  | { type: 'navigate'; page: PageName };
 
 // ── Methods ────────────────────────────────────────────────────────────────
 

@@ -207,6 +207,8 @@ export interface TrustRuleView {
   kind: 'track' | 'folder' | 'genre';
   /** The folder, genre, or the track's path. */
   target: string;
+  /** The track of a track rule; null for folder and genre rules. */
+  trackId: number | null;
   trusted: boolean;
 }
 

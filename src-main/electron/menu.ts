@@ -1,18 +1,6 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
-import type { ApiEvent } from '../api/contract.ts';
+import { PAGES, type ApiEvent, type PageName } from '../api/contract.ts';
 import type { DesktopModule } from './shell.ts';
-
-type Page = Extract<ApiEvent, { type: 'navigate' }>['page'];
-
-/** The interface's pages in the navigation's order, with their shortcuts (CmdOrCtrl+key, as Alt+key in the page). */
-const PAGES: { page: Page; label: string; key: string }[] = [
-  { page: 'library', label: 'Library', key: '1' },
-  { page: 'scan', label: 'Scan', key: '2' },
-  { page: 'review', label: 'Review', key: '3' },
-  { page: 'playlists', label: 'Playlists', key: '6' },
-  { page: 'apply', label: 'Apply', key: '4' },
-  { page: 'settings', label: 'Settings', key: '5' },
-];
 
 /** What the menu depends on. */
 export interface MenuOptions {
@@ -25,7 +13,7 @@ export interface MenuOptions {
 
 /** The application menu: app (macOS), File, Edit, View (the pages), Window and Help. */
 export function menuTemplate({ isMac, isPackaged, emit }: MenuOptions): MenuItemConstructorOptions[] {
-  const navigate = (page: Page) => () => emit({ type: 'navigate', page });
+  const navigate = (page: PageName) => () => emit({ type: 'navigate', page });
   const development: MenuItemConstructorOptions[] = isPackaged ? [] : [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }];
   return [
     ...(isMac ? [{ role: 'appMenu' } as const] : []),

@@ -14,7 +14,7 @@ import { loadedModel } from './review-handlers.ts';
 export function createLearningHandlers(context: ServiceContext): Pick<Handlers, 'learningState' | 'learnGenres' | 'setTrust'> {
   const state = (): LearningState => ({
     summary: context.model ? createLibraryModelsStore(context.db).current(context.model.metadata.id)?.summary ?? null : null,
-    rules: createTrustStore(context.db).list().map(({ id, kind, target, trusted }) => ({ id, kind, target, trusted })),
+    rules: createTrustStore(context.db).list(),
   });
   return {
     learningState: state,
