@@ -19,13 +19,12 @@ import path from 'node:path';
 import { loadTensorFlow, describeRuntime, type TfRuntime } from '../src-main/core/model/tf-runtime.ts';
 import { readFeatureTable } from '../src-main/core/model/feature-table.ts';
 import { loadGenreModel, type GenreModel } from '../src-main/core/model/genre-model.ts';
-import { CANDIDATES } from '../src-main/core/model/candidates.ts';
-import { DEFAULT_MODEL_DIR } from '../src-main/core/model/model-files.ts';
 import { analyseFile, descriptorRows } from '../src-main/core/analysis/analyse-file.ts';
+import { meanRows } from '../src-main/core/features/stats.ts';
 import { canonicalGenre, createTaxonomy, normaliseGenreKey } from '../src-main/core/taxonomy/taxonomy.ts';
 import { DEFAULT_TAXONOMY } from '../src-main/core/taxonomy/default-taxonomy.ts';
 import { learnLibrary, type LearningOptions, type LearningTrack } from '../src-main/core/learning/learn-library.ts';
-import { crossFittedEmbeddings } from '../src-main/core/learning/cross-fitted-embedding.ts';
+import { crossFittedEmbeddings, trainingRecipeOf } from '../src-main/core/learning/cross-fitted-embedding.ts';
 import { scoreTaggingNoise, simulateTaggingNoise, type TaggingNoiseScores } from '../src-main/core/learning/tagging-noise-evaluation.ts';
 
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
@@ -79,10 +78,8 @@ const HEADER = `| library | runs | wrong tags trained | ${COLUMNS.map(([, title]
 
 /** The cross-fitted base embedding of the GTZAN rows: the shipped architecture and epochs, trained on the other artist half. */
 function honestEmbeddings(runtime: TfRuntime, tracks: LearningTrack[]): ReturnType<typeof crossFittedEmbeddings> {
-  const card = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'card.json'), 'utf8')) as { chosen: string; seed: number; candidates: { name: string; epochs: number[] }[] };
-  const candidate = CANDIDATES.find((c) => c.name === card.chosen)!;
-  const epochs = card.candidates.find((c) => c.name === card.chosen)!.epochs[0]!;
-  return crossFittedEmbeddings(runtime, { rows: tracks.map((t) => t.descriptors), labels: tracks.map((t) => t.genre!), artists: tracks.map((t) => t.artist) }, candidate, epochs, card.seed);
+  const { candidate, epochs, seed } = trainingRecipeOf();
+  return crossFittedEmbeddings(runtime, { rows: tracks.map((t) => t.descriptors), labels: tracks.map((t) => t.genre!), artists: tracks.map((t) => t.artist) }, candidate, epochs, seed);
 }
 
 /** The songs (genre from the file name) and the GTZAN clips, analysed and embedded by the shipped model. */
@@ -96,7 +93,7 @@ async function audioLibrary(model: GenreModel): Promise<LearningTrack[]> {
   for (const { file, genre, artist } of [...songs, ...clips]) {
     const analysis = await analyseFile({ path: file });
     const windows = descriptorRows(analysis.windows);
-    const descriptors = Float64Array.from(windows[0]!, (_, j) => windows.reduce((sum, w) => sum + w[j]! / windows.length, 0));
+    const descriptors = meanRows(windows);
     const [prediction] = model.predictTracks([{ windows, frames: descriptorRows(analysis.frames) }]);
     tracks.push({ trackId: tracks.length, artist, descriptors, embedding: prediction!.embedding, genre: canonicalGenre(taxonomy, genre) ?? genre });
   }

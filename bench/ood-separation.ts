@@ -15,6 +15,7 @@ import path from 'node:path';
 import { analyseFile, descriptorRows } from '../src-main/core/analysis/analyse-file.ts';
 import { loadTensorFlow, describeRuntime } from '../src-main/core/model/tf-runtime.ts';
 import { loadGenreModel } from '../src-main/core/model/genre-model.ts';
+import { auroc } from '../src-main/core/model/metrics.ts';
 
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 /** The recordings that are not music, by file-name prefix. */
@@ -25,13 +26,6 @@ export function oodFiles(): { file: string; music: boolean }[] {
   const recordings = fs.readdirSync(path.join(DATA, 'recordings')).filter((f) => f.endsWith('.ogg')).map((f) => ({ file: path.join(DATA, 'recordings', f), music: !NON_MUSIC.some((p) => f.startsWith(p)) }));
   const songs = fs.readdirSync(path.join(DATA, 'songs')).filter((f) => f.endsWith('.mp3')).map((f) => ({ file: path.join(DATA, 'songs', f), music: true }));
   return [...recordings, ...songs].sort((a, b) => a.file.localeCompare(b.file));
-}
-
-/** Area under the ROC curve of `positive` scores against `negative` ones (ties count half). */
-export function auroc(positive: number[], negative: number[]): number {
-  let wins = 0;
-  for (const p of positive) for (const n of negative) wins += p > n ? 1 : p === n ? 0.5 : 0;
-  return wins / (positive.length * negative.length);
 }
 
 if (import.meta.main) {
@@ -46,7 +40,7 @@ if (import.meta.main) {
   const group = (music: boolean) => results.filter((r) => r.music === music);
   const summary = {
     modelId: model.metadata.id, threshold: model.metadata.ood.threshold, backend: describeRuntime(runtime),
-    auroc: auroc(group(false).map((r) => r.score), group(true).map((r) => r.score)),
+    auroc: auroc(results.map((r) => r.score), results.map((r) => !r.music)),
     nonMusicFlagged: `${group(false).filter((r) => r.flagged).length}/${group(false).length}`,
     musicFlagged: `${group(true).filter((r) => r.flagged).length}/${group(true).length}`,
     confidentNonMusic: group(false).filter((r) => r.confident).length,

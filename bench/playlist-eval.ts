@@ -10,20 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as TF from '@tensorflow/tfjs';
 import { readFeatureTable } from '../src-main/core/model/feature-table.ts';
-import { loadTensorFlow, type TfRuntime } from '../src-main/core/model/tf-runtime.ts';
+import { loadTensorFlow } from '../src-main/core/model/tf-runtime.ts';
 import { loadGenreModel } from '../src-main/core/model/genre-model.ts';
-import { DEFAULT_MODEL_DIR } from '../src-main/core/model/model-files.ts';
-import { fitStandardiser, standardise } from '../src-main/core/model/standardiser.ts';
-import { buildNetwork } from '../src-main/core/model/network.ts';
-import { trainMember } from '../src-main/core/model/train-member.ts';
-import { CANDIDATES } from '../src-main/core/model/candidates.ts';
 import { createRandom, permutation } from '../src-main/core/model/prng.ts';
 import { DESCRIPTOR_NAMES } from '../src-main/core/features/descriptors.ts';
-import { MODEL_LABELS } from '../src-main/core/taxonomy/taxonomy.ts';
 import { buildSimilaritySpace, pathBetween, shuffledStepDistances, stepDistances, DEFAULT_SPACE_WEIGHTS, type SimilaritySpace, type SpaceTrack, type SpaceWeights } from '../src-main/core/playlists/similarity-space.ts';
 import { neighbourPrecision } from '../src-main/core/playlists/neighbour-precision.ts';
+import { crossFittedEmbeddings, trainingRecipeOf } from '../src-main/core/learning/cross-fitted-embedding.ts';
 
 const GTZAN = fileURLToPath(new URL('../../shared/data/gtzan/', import.meta.url));
 const K = 10;
@@ -31,9 +25,6 @@ const PAIRS = 50;
 const PATH_LENGTH = 10;
 const SHUFFLE_RUNS = 20;
 const SEED = 1;
-const card = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'card.json'), 'utf8'));
-const MLP = CANDIDATES.find((c) => c.name === 'mlp')!;
-const MLP_EPOCHS: number = card.candidates.find((c: { name: string }) => c.name === 'mlp').epochs[0];
 
 const table = readFeatureTable(path.join(GTZAN, 'features_30_sec.trainval.csv'));
 const artists = new Map(fs.readFileSync(path.join(GTZAN, 'artists.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => {
@@ -52,41 +43,6 @@ function spaceTracks(rows: readonly number[], embeddings: (Float32Array | null)[
 
 function precision(rows: readonly number[], embeddings: (Float32Array | null)[], weights: Partial<SpaceWeights>) {
   return neighbourPrecision(buildSimilaritySpace(spaceTracks(rows, embeddings), weights), rows.map((row) => labels[row]!), K);
-}
-
-/** Two halves with no artist in both, each genre split evenly (unknown artists are their own). */
-function artistHalves(): [number[], number[]] {
-  const groups = new Map<string, number[]>();
-  table.ids.forEach((id, row) => {
-    const key = artists.get(id)?.artist ? `${labels[row]}\u0000${artists.get(id)!.artist}` : `clip\u0000${id}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  });
-  const order = permutation(groups.size, createRandom(SEED));
-  const shuffled = [...groups.values()].map((_, i, all) => all[order[i]!]!).sort((a, b) => labels[a[0]!]!.localeCompare(labels[b[0]!]!));
-  const halves: [number[], number[]] = [[], []];
-  for (const group of shuffled) {
-    const count = (half: number[]) => half.filter((row) => labels[row] === labels[group[0]!]).length;
-    halves[count(halves[0]) <= count(halves[1]) ? 0 : 1].push(...group);
-  }
-  return halves;
-}
-
-/** Embeddings of `test` rows from an MLP of the shipped architecture trained on `train` rows for the shipped epoch count. */
-function honestEmbeddings(runtime: TfRuntime, train: number[], test: number[]): Float32Array[] {
-  const { tf } = runtime;
-  const standardiser = fitStandardiser(train.map((row) => table.rows[row]!));
-  const inputs = (rows: number[]) => tf.tensor2d(standardise(standardiser, rows.map((row) => table.rows[row]!)).map((r) => Array.from(r)));
-  const network = buildNetwork(tf, { ...MLP.network, inputs: DESCRIPTOR_NAMES.length, classes: MODEL_LABELS.length }, card.seed);
-  const x = inputs(train);
-  trainMember(tf, network.members[0]!, MLP.training, { x, y: train.map((row) => MODEL_LABELS.indexOf(labels[row] as never)) }, card.seed * 7919, { epochs: MLP_EPOCHS });
-  const testX = inputs(test);
-  const [logits, embedding] = network.model.predict(testX) as TF.Tensor[];
-  const [n, d] = embedding!.shape as [number, number];
-  const flat = embedding!.dataSync() as Float32Array;
-  const out = Array.from({ length: n }, (_, i) => flat.slice(i * d, (i + 1) * d));
-  [x, testX, logits!, embedding!].forEach((t) => t.dispose());
-  network.model.dispose();
-  return out;
 }
 
 function smoothness(space: SimilaritySpace) {
@@ -133,16 +89,18 @@ for (const [name, embeddings, weights] of variants) {
   const p = precision(all, embeddings, weights);
   out.push(`| ${name} | ${fmt(p.precision)} | ${fmt(p.random)} | ${(p.precision / p.random).toFixed(2)}× |`);
 }
-out.push(`\nLeaky rows: the shipped model (${card.modelId}) was trained on these same ${all.length} clips with their labels, so its embedding has seen every clip and its genre; those figures are optimistic. The honest figures are in the next table.`);
+out.push(`\nLeaky rows: the shipped model (${model.metadata.id}) was trained on these same ${all.length} clips with their labels, so its embedding has seen every clip and its genre; those figures are optimistic. The honest figures are in the next table.`);
 const grid = [1, 2, 4].flatMap((timbre) => [0.5, 1, 2].flatMap((spectrum) => [0.5, 1, 2].flatMap((harmony) => [0, 0.25, 0.5].map((tempo) => ({ timbre, spectrum, harmony, tempo })))));
 const best = grid.map((weights) => ({ weights, p: precision(all, none, weights).precision })).reduce((a, b) => (b.p > a.p ? b : a));
 out.push(`\nBest of a ${grid.length}-point grid (timbre 1/2/4 × spectrum 0.5/1/2 × harmony 0.5/1/2 × tempo 0/0.25/0.5), descriptors only: ${fmt(best.p)} at ${JSON.stringify(best.weights)}.`);
 
-const halves = artistHalves();
-out.push(`\n### Honest embedding: artist-grouped halves (${halves[0].length} / ${halves[1].length} clips), neighbours within each half, mean of the two\n`);
-out.push(`The honest embedding comes from the shipped architecture (${MLP.summary}) trained on the other half for the shipped model's ${MLP_EPOCHS} epochs, seed ${card.seed}; no artist is in both halves.\n`);
+const recipe = trainingRecipeOf();
+const crossFitted = crossFittedEmbeddings(runtime, { rows: table.rows, labels, artists: table.ids.map((id) => artists.get(id)?.artist ?? null) }, recipe.candidate, recipe.epochs, recipe.seed);
+const halves = [0, 1].map((h) => all.filter((row) => crossFitted.half[row] === h));
+const honest = halves.map((rows) => rows.map((row) => crossFitted.embeddings[row]!));
+out.push(`\n### Honest embedding: artist-grouped halves (${halves[0]!.length} / ${halves[1]!.length} clips), neighbours within each half, mean of the two\n`);
+out.push(`The honest embedding comes from the shipped architecture (${recipe.candidate.summary}) trained on the other half for the shipped model's ${recipe.epochs} epochs, seed ${recipe.seed}; no artist is in both halves.\n`);
 out.push('| space | precision@10 | random |', '| --- | --- | --- |');
-const honest = halves.map((test, h) => honestEmbeddings(runtime, halves[1 - h]!, test));
 const halfVariants: [string, (h: number) => (Float32Array | null)[], Partial<SpaceWeights>][] = [
   ['descriptors, default weights', (h) => halves[h]!.map(() => null), {}],
   ['honest embedding alone (MLP trained on the other half)', (h) => honest[h]!, only('embedding')],

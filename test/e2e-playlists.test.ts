@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, REPO_ROOT, runCli, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
 import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
 import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { songName } from './helpers/genre-library.ts';
 
 const SCREENSHOTS = process.env.SONORITY_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -44,13 +45,11 @@ const SONGS: Record<string, { artist: string; genre?: string }> = {
   punk: { artist: 'The Spikes' },
   soul: { artist: 'Velvet' },
 };
-/** "bossa_nova" → "Bossa Nova": each song's title tag. */
-const titleOf = (song: string) => song.split('_').map((word) => word[0]!.toUpperCase() + word.slice(1)).join(' ');
 
 /** The first 8 seconds of each song (copied, not re-encoded), tagged; then a CLI scan. */
 async function scannedSongs(library: string, db: string): Promise<void> {
   await Promise.all(Object.entries(SONGS).map(([song, { artist, genre }]) => {
-    const tags = { title: titleOf(song), artist, ...(genre ? { genre } : {}) };
+    const tags = { title: songName(song), artist, ...(genre ? { genre } : {}) };
     return ffmpeg(['-i', path.join(SHARED_DATA, 'songs', `${song}.mp3`), '-t', '8', '-map', '0:a:0', '-c', 'copy', ...Object.entries(tags).flatMap(([key, value]) => ['-metadata', `${key}=${value}`]), path.join(library, `${song}.mp3`)]);
   }));
   const scan = await runCli(['scan', library, '--db', db]);

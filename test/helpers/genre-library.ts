@@ -9,8 +9,8 @@ const ELECTRONIC = ['house', 'techno', 'trance', 'ambient', 'electro'];
 const LATIN = ['salsa', 'samba', 'bossa_nova', 'cumbia', 'bolero'];
 const RARE = ['funk', 'soul', 'heavy_metal'];
 
-/** Title case of a song's file name: `bossa_nova` → `Bossa Nova`. */
-const genreOf = (song: string) => song.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+/** Title case of a song's file name under ../shared/data/songs: `bossa_nova` → `Bossa Nova` (its genre, and a title). */
+export const songName = (song: string) => song.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
 
 /** The GTZAN clip index: clip id → artist. */
 function clipArtists(): Map<string, string> {
@@ -33,7 +33,7 @@ export async function genreLibrary(): Promise<{ root: string; dbPath: string; mi
   const classical = await Promise.all(CLASSICAL.map((id) => convertReal(clip(id), path.join(root, 'classical', `${id}.flac`), 'flac', { genre: 'Classical', artist: artists.get(`classical.${id}`) || '', title: `Classical ${id}` })));
   const songs: Record<string, string> = {};
   for (const song of [...ELECTRONIC, ...LATIN, ...RARE]) {
-    songs[song] = await convertReal(path.join(SHARED_DATA, 'songs', `${song}.mp3`), path.join(root, 'songs', `${song}.mp3`), 'mp3', { genre: genreOf(song), title: genreOf(song) });
+    songs[song] = await convertReal(path.join(SHARED_DATA, 'songs', `${song}.mp3`), path.join(root, 'songs', `${song}.mp3`), 'mp3', { genre: songName(song), title: songName(song) });
   }
   const mistagged = await convertReal(clip('00090'), path.join(root, 'odd', 'mistagged.flac'), 'flac', { genre: 'Techno', artist: artists.get('classical.00090') || '', title: 'Not Techno' });
   const untagged = await convertReal(clip('00084'), path.join(root, 'odd', 'untagged.flac'), 'flac', { artist: artists.get('classical.00084') || '', title: 'No Genre' });

@@ -2,7 +2,7 @@ import { SonorityError } from '../errors.ts';
 import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts';
 import { WindowAnalysis } from '../features/window-analysis.ts';
-import { median } from '../features/stats.ts';
+import { matrixRows, median } from '../features/stats.ts';
 import { MIN_SAMPLES, planFrames, planWindows } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
 import { measureDuration } from '../tags/read-tags.ts';
@@ -23,7 +23,7 @@ export interface DescriptorMatrix {
 
 /** The rows of a descriptor matrix, one view of 57 values per window or frame. */
 export function descriptorRows(matrix: DescriptorMatrix): Float32Array[] {
-  return Array.from(matrix.starts, (_, i) => matrix.values.subarray(i * DESCRIPTOR_NAMES.length, (i + 1) * DESCRIPTOR_NAMES.length));
+  return matrixRows(matrix.values, DESCRIPTOR_NAMES.length);
 }
 
 /** What the analysis stage stores for one track. */

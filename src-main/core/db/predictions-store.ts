@@ -3,15 +3,12 @@ import { nowIso } from './time.ts';
 import { float32FromBlob, int32FromBlob, toBlob } from './blobs.ts';
 import type { TrackDescriptors, TrackPrediction } from '../model/genre-model.ts';
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
+import { matrixRows } from '../features/stats.ts';
 
 /** A track's stored descriptors, ready for the model. */
 export interface StoredDescriptors extends TrackDescriptors {
   trackId: number;
   windowStarts: Int32Array;
-}
-
-function rows(values: Float32Array, width: number): Float32Array[] {
-  return Array.from({ length: values.length / width }, (_, i) => values.subarray(i * width, (i + 1) * width));
 }
 
 /** Prediction persistence for the classify stage and the review commands. */
@@ -32,7 +29,7 @@ export function createPredictionsStore(db: Db, model: { id: string; featureSet: 
     /** The stored descriptors of a track in the model's feature set. */
     loadDescriptors(trackId: number): StoredDescriptors {
       const row = descriptors.get(trackId, model.featureSet) as { windowStarts: Buffer; windows: Buffer; frames: Buffer };
-      return { trackId, windowStarts: int32FromBlob(row.windowStarts), windows: rows(float32FromBlob(row.windows), DESCRIPTOR_NAMES.length), frames: rows(float32FromBlob(row.frames), DESCRIPTOR_NAMES.length) };
+      return { trackId, windowStarts: int32FromBlob(row.windowStarts), windows: matrixRows(float32FromBlob(row.windows), DESCRIPTOR_NAMES.length), frames: matrixRows(float32FromBlob(row.frames), DESCRIPTOR_NAMES.length) };
     },
     /** Stores a batch of predictions in one transaction. */
     saveAll: db.transaction((batch: { track: StoredDescriptors; prediction: TrackPrediction }[]) => {

@@ -1,6 +1,7 @@
 import type { Db } from './open-database.ts';
 import { float32FromBlob } from './blobs.ts';
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
+import { matrixRows, meanRows } from '../features/stats.ts';
 
 /** What learning and playlists know of an analysed track: its tags, descriptors and the base model's view. */
 export interface TrackFeatures {
@@ -22,15 +23,6 @@ export interface TrackFeatures {
   outOfDistribution: boolean;
 }
 
-/** The mean row of a row-major matrix of 57-wide descriptor rows. */
-function meanRow(windows: Float32Array): Float32Array {
-  const width = DESCRIPTOR_NAMES.length;
-  const count = windows.length / width;
-  const mean = new Float32Array(width);
-  for (let i = 0; i < windows.length; i++) mean[i % width]! += windows[i]! / count;
-  return mean;
-}
-
 /**
  * Every analysed track with descriptors of the base model's feature set, with
  * that model's embedding where it has predicted the track, in id order.
@@ -45,7 +37,7 @@ export function readTrackFeatures(db: Db, base: { id: string; featureSet: string
     WHERE t.status = 'analysed' ORDER BY t.id`).all({ featureSet: base.featureSet, modelId: base.id }) as Array<Record<string, any>>;
   return rows.map((row) => ({
     trackId: row.id, path: row.path, artist: row.artist, title: row.title, contentKey: `${row.size}:${row.fingerprint}`,
-    tagGenres: JSON.parse(row.genres) as string[], descriptors: meanRow(float32FromBlob(row.windows)), tempo: row.tempo, durationSec: row.durationSec,
+    tagGenres: JSON.parse(row.genres) as string[], descriptors: meanRows(matrixRows(float32FromBlob(row.windows), DESCRIPTOR_NAMES.length)), tempo: row.tempo, durationSec: row.durationSec,
     embedding: row.embedding ? float32FromBlob(row.embedding) : null, predictedLabel: row.predictedLabel ?? null, outOfDistribution: row.ood === 1,
   }));
 }

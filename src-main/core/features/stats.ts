@@ -22,3 +22,15 @@ export function variance(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) sum += (values[i]! - m) ** 2;
   return values.length > 0 ? sum / values.length : 0;
 }
+
+/** The rows of a row-major matrix `width` values wide, as views (no copy). */
+export function matrixRows(values: Float32Array, width: number): Float32Array[] {
+  return Array.from({ length: values.length / width }, (_, i) => values.subarray(i * width, (i + 1) * width));
+}
+
+/** The mean of equally long rows, column by column, accumulated in float32 (how a track's windows are averaged everywhere). */
+export function meanRows(rows: readonly ArrayLike<number>[]): Float32Array {
+  const out = new Float32Array(rows[0]!.length);
+  for (const row of rows) for (let j = 0; j < out.length; j++) out[j]! += row[j]! / rows.length;
+  return out;
+}

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { TfRuntime } from '../model/tf-runtime.ts';
-import type { Candidate } from '../model/candidates.ts';
+import { CANDIDATES, type Candidate } from '../model/candidates.ts';
+import { DEFAULT_MODEL_DIR } from '../model/model-files.ts';
 import { buildNetwork } from '../model/network.ts';
 import { trainMember } from '../model/train-member.ts';
 import { fitStandardiser, standardise } from '../model/standardiser.ts';
@@ -12,6 +15,12 @@ export interface BaseTrainingRows {
   rows: readonly ArrayLike<number>[];
   labels: readonly string[];
   artists: readonly (string | null)[];
+}
+
+/** How a model was trained, from its card (`card.json` in `dir`): the chosen candidate, its first member's epoch count, and the seed. */
+export function trainingRecipeOf(dir: string = DEFAULT_MODEL_DIR): { candidate: Candidate; epochs: number; seed: number } {
+  const card = JSON.parse(fs.readFileSync(path.join(dir, 'card.json'), 'utf8')) as { chosen: string; seed: number; candidates: { name: string; epochs: number[] }[] };
+  return { candidate: CANDIDATES.find((c) => c.name === card.chosen)!, epochs: card.candidates.find((c) => c.name === card.chosen)!.epochs[0]!, seed: card.seed };
 }
 
 /**

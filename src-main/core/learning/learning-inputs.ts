@@ -1,5 +1,5 @@
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
-import { fitStandardiser, standardise } from '../model/standardiser.ts';
+import { fitStandardiser, standardise, zScoreColumns } from '../model/standardiser.ts';
 
 /** The classifier's input rows, one per track, row-major. */
 export interface LearningInputs {
@@ -7,17 +7,6 @@ export interface LearningInputs {
   /** Inputs per track: 57 descriptors, plus the embedding's width when it is used. */
   width: number;
   usedEmbedding: boolean;
-}
-
-/** Z-scores each column of equally long rows (a constant column becomes zeros). */
-function zScores(rows: readonly ArrayLike<number>[]): Float32Array[] {
-  const width = rows[0]!.length;
-  const mean = new Float64Array(width);
-  const square = new Float64Array(width);
-  for (const row of rows) for (let j = 0; j < width; j++) mean[j]! += row[j]! / rows.length;
-  for (const row of rows) for (let j = 0; j < width; j++) square[j]! += (row[j]! - mean[j]!) ** 2 / rows.length;
-  const std = square.map((s) => Math.sqrt(s) || 1);
-  return rows.map((row) => Float32Array.from({ length: width }, (_, j) => (row[j]! - mean[j]!) / std[j]!));
 }
 
 /**
@@ -31,19 +20,17 @@ export function learningInputs(tracks: readonly { descriptors: ArrayLike<number>
   tracks.forEach((track, i) => {
     if (track.descriptors.length !== DESCRIPTOR_NAMES.length) throw new RangeError(`track ${i} has ${track.descriptors.length} descriptors, not ${DESCRIPTOR_NAMES.length}`);
   });
-  const descriptors = tracks.map((track) => track.descriptors);
-  const parts = [standardise(fitStandardiser(descriptors), descriptors)];
+  const descriptors = standardise(fitStandardiser(tracks.map((track) => track.descriptors)), tracks.map((track) => track.descriptors));
   const embeddings = tracks.map((track) => track.embedding);
   const usedEmbedding = embeddings.every((e) => e !== null && e.length > 0 && e.length === embeddings[0]!.length);
-  if (usedEmbedding) parts.push(zScores(embeddings as ArrayLike<number>[]));
-  const width = parts.reduce((sum, part) => sum + part[0]!.length, 0);
+  const embeddingWidth = usedEmbedding ? embeddings[0]!.length : 0;
+  const width = DESCRIPTOR_NAMES.length + embeddingWidth;
   const values = new Float32Array(tracks.length * width);
-  tracks.forEach((_, i) => {
-    let offset = i * width;
-    for (const part of parts) {
-      values.set(part[i]!, offset);
-      offset += part[i]!.length;
-    }
+  tracks.forEach((track, i) => {
+    values.set(descriptors[i]!, i * width);
+    if (usedEmbedding) values.set(track.embedding!, i * width + DESCRIPTOR_NAMES.length);
   });
+  const everyRow = new Uint8Array(tracks.length).fill(1);
+  zScoreColumns(values, width, DESCRIPTOR_NAMES.length, Array<Uint8Array>(embeddingWidth).fill(everyRow));
   return { values, width, usedEmbedding };
 }

@@ -5,7 +5,7 @@ import { standardise } from './standardiser.ts';
 import { softmax } from './calibration.ts';
 import { oodDistance } from './ood.ts';
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
-import { median } from '../features/stats.ts';
+import { meanRows, median } from '../features/stats.ts';
 import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
 import { SonorityError } from '../errors.ts';
 
@@ -51,12 +51,6 @@ export interface GenreModel {
   /** Predicts a batch of tracks in one pass over all their windows. */
   predictTracks(tracks: readonly TrackDescriptors[]): TrackPrediction[];
   dispose(): void;
-}
-
-function meanRows(rows: Float32Array[]): Float32Array {
-  const out = new Float32Array(rows[0]!.length);
-  for (const row of rows) row.forEach((value, j) => (out[j]! += value / rows.length));
-  return out;
 }
 
 function decide(metadata: GenreModelMetadata, windows: Float32Array[], embeddings: Float32Array[], distances: number[]): TrackPrediction {

@@ -169,3 +169,19 @@ function rankOf(row: ClassScores, c: number): number {
 function sum(values: readonly number[]): number {
   return values.reduce((total, v) => total + v, 0);
 }
+
+/** Area under the ROC curve of `scores` for telling positives from negatives (ties count half); NaN without both. */
+export function auroc(scores: readonly number[], positive: readonly boolean[]): number {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  const ranks = new Array<number>(scores.length);
+  for (let start = 0; start < order.length;) {
+    let end = start;
+    while (end + 1 < order.length && scores[order[end + 1]!] === scores[order[start]!]) end++;
+    for (let r = start; r <= end; r++) ranks[order[r]!] = (start + end) / 2 + 1;
+    start = end + 1;
+  }
+  const positives = positive.filter(Boolean).length;
+  const negatives = positive.length - positives;
+  const rankSum = ranks.reduce((sum, rank, i) => sum + (positive[i] ? rank : 0), 0);
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}

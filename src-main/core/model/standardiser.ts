@@ -36,3 +36,25 @@ export function standardise(standardiser: Standardiser, rows: readonly ArrayLike
     return Float32Array.from(compressed, (value, j) => (value - standardiser.mean[j]!) / standardiser.std[j]!);
   });
 }
+
+/**
+ * Z-scores `present.length` columns of a row-major matrix in place, starting
+ * at column `from`: column k over the rows whose `present[k]` flag is 1 (a
+ * constant column becomes zeros); the rows without it get 0, the column's mean.
+ */
+export function zScoreColumns(values: Float32Array, width: number, from: number, present: readonly Uint8Array[]): void {
+  const rows = values.length / width;
+  const columns = present.length;
+  const [count, mean, square] = [new Float64Array(columns), new Float64Array(columns), new Float64Array(columns)];
+  // Row-major passes: the matrix is read in memory order (100,000 rows × 64 columns in the similarity space).
+  for (let row = 0; row < rows; row++) for (let k = 0; k < columns; k++) count[k]! += present[k]![row]!;
+  for (let row = 0; row < rows; row++) for (let k = 0; k < columns; k++) if (present[k]![row]) mean[k]! += values[row * width + from + k]! / count[k]!;
+  for (let row = 0; row < rows; row++) for (let k = 0; k < columns; k++) if (present[k]![row]) square[k]! += (values[row * width + from + k]! - mean[k]!) ** 2 / count[k]!;
+  const std = square.map((s) => Math.sqrt(s) || 1);
+  for (let row = 0; row < rows; row++) {
+    for (let k = 0; k < columns; k++) {
+      const i = row * width + from + k;
+      values[i] = present[k]![row] ? (values[i]! - mean[k]!) / std[k]! : 0;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
-import { fitStandardiser, standardise } from '../model/standardiser.ts';
+import { fitStandardiser, standardise, zScoreColumns } from '../model/standardiser.ts';
 import { SonorityError } from '../errors.ts';
 import type { SpaceTrack, SpaceWeights } from './similarity-space.ts';
 
@@ -32,29 +32,6 @@ function embeddingWidth(tracks: readonly SpaceTrack[]): number {
     width = track.embedding.length;
   }
   return width ?? 0;
-}
-
-/** Z-scores columns `from`… in place, each over the rows where its `present` flag is 1; the others get 0. Row-major passes. */
-function zScoreColumns(vectors: Float32Array, dimensions: number, from: number, present: Uint8Array[]): void {
-  const n = vectors.length / dimensions;
-  const [count, sum, squares] = [new Float64Array(present.length), new Float64Array(present.length), new Float64Array(present.length)];
-  for (let row = 0; row < n; row++) {
-    for (let k = 0; k < present.length; k++) {
-      if (present[k]![row] === 0) continue;
-      const v = vectors[row * dimensions + from + k]!;
-      count[k]!++;
-      sum[k]! += v;
-      squares[k]! += v * v;
-    }
-  }
-  const mean = sum.map((s, k) => (count[k]! > 0 ? s / count[k]! : 0));
-  const std = squares.map((s, k) => Math.sqrt(Math.max(0, count[k]! > 0 ? s / count[k]! - mean[k]! ** 2 : 0)) || 1);
-  for (let row = 0; row < n; row++) {
-    for (let k = 0; k < present.length; k++) {
-      const i = row * dimensions + from + k;
-      vectors[i] = present[k]![row] === 1 ? (vectors[i]! - mean[k]!) / std[k]! : 0;
-    }
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { TrackDetail } from '../shapes.ts';
 import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, type DescriptorName } from '../features/descriptors.ts';
 import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
+import { matrixRows, meanRows } from '../features/stats.ts';
 import { canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import { genreProbabilities, statusOf } from './review-list.ts';
 
@@ -17,14 +18,8 @@ export const SHOWN_DESCRIPTORS: readonly DescriptorName[] = [
 
 /** Means over the analysed windows of `SHOWN_DESCRIPTORS`. */
 function descriptorMeans(analysis: StoredAnalysis): { name: string; value: number }[] {
-  const width = DESCRIPTOR_NAMES.length;
-  const rows = analysis.windows.length / width;
-  return SHOWN_DESCRIPTORS.map((name) => {
-    const column = DESCRIPTOR_NAMES.indexOf(name);
-    let sum = 0;
-    for (let r = 0; r < rows; r++) sum += analysis.windows[r * width + column]!;
-    return { name, value: sum / rows };
-  });
+  const means = meanRows(matrixRows(analysis.windows, DESCRIPTOR_NAMES.length));
+  return SHOWN_DESCRIPTORS.map((name) => ({ name, value: means[DESCRIPTOR_NAMES.indexOf(name)]! }));
 }
 
 function predictionView(stored: StoredPrediction, modelId: string, taxonomy: Taxonomy): NonNullable<TrackDetail['prediction']> {
