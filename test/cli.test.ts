@@ -70,10 +70,11 @@ describe('a broken ffmpeg', () => {
     const library = tempDir();
     await makeTone(path.join(library, 'a.flac'), 'flac', { seconds: 1 });
     await makeTone(path.join(library, 'b.flac'), 'flac', { seconds: 1 });
-    const result = await runCli(['scan', library, '--db', path.join(tempDir(), 'x.db'), '--ffmpeg', '/nonexistent/ffmpeg']);
+    const db = path.join(tempDir(), 'x.db');
+    const result = await runCli(['scan', library, '--db', db, '--ffmpeg', '/nonexistent/ffmpeg']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot run ffmpeg at /nonexistent/ffmpeg (ENOENT)');
-    expect((await runCli(['failures', '--db', path.join(tempDir(), 'x.db')])).stdout).toBe('No failures.\n');
+    expect((await runCli(['failures', '--db', db])).stdout).toBe('No failures.\n');
   });
 });
 

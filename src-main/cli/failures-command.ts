@@ -14,5 +14,5 @@ export async function failuresCommand(args: string[], io: CliIo): Promise<number
     if (failures.length === 0) io.stdout.write('No failures.\n');
     for (const f of failures) io.stdout.write(`${f.path}\n  ${f.code} (${f.stage}): ${f.message}\n`);
     return 0;
-  });
+  }, 'read');
 }

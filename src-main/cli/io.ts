@@ -1,4 +1,4 @@
-import { describeDatabaseError, openDatabase, type Db } from '../core/db/open-database.ts';
+import { withDatabaseFile, type DatabaseAccess, type Db } from '../core/db/open-database.ts';
 import { resolveDatabasePath } from '../core/paths.ts';
 
 /** Where a command writes: stdout for results, stderr for people. Injected so tests can capture it. */
@@ -8,17 +8,14 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Opens the database chosen by `--db` / `SONORITY_DB`, runs `work`, closes it; SQLite errors become readable ones. */
-export async function withDatabase<T>(explicitPath: string | undefined, env: NodeJS.ProcessEnv, work: (db: Db, file: string) => Promise<T> | T): Promise<T> {
+/**
+ * Opens the database chosen by `--db` / `SONORITY_DB` for `access` (`read`:
+ * it must exist, and is not written), runs `work`, closes it; SQLite errors
+ * become readable ones.
+ */
+export async function withDatabase<T>(explicitPath: string | undefined, env: NodeJS.ProcessEnv, work: (db: Db, file: string) => Promise<T> | T, access: DatabaseAccess = 'write'): Promise<T> {
   const file = resolveDatabasePath(explicitPath, env);
-  const db = openDatabase(file);
-  try {
-    return await work(db, file);
-  } catch (error) {
-    throw describeDatabaseError(error, file) ?? error;
-  } finally {
-    db.close();
-  }
+  return withDatabaseFile(file, access, (db) => work(db, file));
 }
 
 /** Writes one JSON object per line (NDJSON). */

@@ -54,5 +54,5 @@ export async function learnCommand(args: string[], io: CliIo): Promise<number> {
     for (const e of list.slice(0, limit)) io.stdout.write(`  ${(100 * e.doubt).toFixed(0).padStart(3)}%  ${e.given} → ${e.suggested} (${(100 * e.probability).toFixed(0)}%)\n        ${e.path}\n`);
     if (list.length > limit) io.stdout.write(`  … and ${list.length - limit} more (--limit); the app's Review page shows them beside the base model's opinion\n`);
     return 0;
-  });
+  }, runtime ? 'write' : 'read');
 }

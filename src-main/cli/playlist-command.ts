@@ -87,5 +87,5 @@ export async function playlistCommand(args: string[], io: CliIo): Promise<number
     else printPlaylist(io, playlist);
     keep(db, io, { ...values, save: saved ? undefined : values.save }, playlist, base);
     return 0;
-  });
+  }, values.delete || (values.save && !values.open) ? 'write' : 'read');
 }

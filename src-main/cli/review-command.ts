@@ -45,7 +45,7 @@ export async function reviewCommand(args: string[], io: CliIo): Promise<number> 
   if (!(Number.isInteger(limit) && limit > 0) && limit !== Infinity) throw new SonorityError('usage', `--limit takes a positive whole number, not "${values.limit}"`);
   const metadata = readModelMetadata(values.model ?? (io.env.SONORITY_MODEL || undefined));
   const taxonomy = loadTaxonomy();
-  const entries = await withDatabase(values.db, io.env, (db) => listReview(db, metadata.id, taxonomy, only));
+  const entries = await withDatabase(values.db, io.env, (db) => listReview(db, metadata.id, taxonomy, only), 'read');
   const shown = entries.slice(0, limit);
   if (values.json) {
     for (const entry of shown) writeJsonLine(io, { type: 'track', ...entry });

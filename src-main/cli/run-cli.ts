@@ -17,6 +17,7 @@ import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 import { LEARN_USAGE, learnCommand } from './learn-command.ts';
 import { TRUST_USAGE, trustCommand } from './trust-command.ts';
 import { PLAYLIST_USAGE, playlistCommand } from './playlist-command.ts';
+import { DOCTOR_USAGE, doctorCommand } from './doctor-command.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   scan: scanCommand,
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   learn: learnCommand,
   trust: trustCommand,
   playlist: playlistCommand,
+  doctor: doctorCommand,
 };
 
 const USAGE = `Sonority — genre tagging for your music library
@@ -64,6 +66,7 @@ usage:
                     which tags learning trusts (default: every tagged track)
   ${PLAYLIST_USAGE}
                     similar tracks, or a smooth path from one track to another; M3U8 export, saved playlists
+  ${DOCTOR_USAGE}   check the library database for damage (SQLite integrity_check)
 
 model development:
   ${TRAIN_USAGE}

@@ -19,5 +19,5 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
     return 0;
-  });
+  }, 'read');
 }

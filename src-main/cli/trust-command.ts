@@ -34,5 +34,5 @@ export async function trustCommand(args: string[], io: CliIo): Promise<number> {
       if (kinds.length) io.stdout.write('Run `sonority learn` to retrain on them.\n');
     }
     return 0;
-  });
+  }, kinds.length ? 'write' : 'read');
 }

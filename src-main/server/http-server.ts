@@ -7,8 +7,6 @@ import { hasTokenInAddress, isAuthorised, isSameOrigin, sessionCookie } from './
 import { serveStatic } from './static-files.ts';
 import type { createEventStream } from './event-stream.ts';
 
-const MAX_BODY_BYTES = 1 << 20;
-
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
@@ -18,6 +16,20 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** What one client may cost the server: body size and nesting, and how long it may take to send a request. */
+export interface ServerLimits {
+  maxBodyBytes: number;
+  /** Deepest nesting of arrays and objects in a request body (the contract needs a handful of levels). */
+  maxJsonDepth: number;
+  /** The request line and headers must arrive within this, from the connection (or the previous response) on; an idle connection is closed after it. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+}
+
+/** The limits `serve` runs with. */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = { maxBodyBytes: 1 << 20, maxJsonDepth: 64, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
 export interface ApiServerOptions {
   handlers: Handlers;
   events: ReturnType<typeof createEventStream>;
@@ -26,6 +38,18 @@ export interface ApiServerOptions {
   token: string;
   /** 0: any free port. */
   port?: number;
+  /** Default `DEFAULT_SERVER_LIMITS`. */
+  limits?: ServerLimits;
+}
+
+/** A request the server refuses before the API sees it: too large (413) or not a JSON body it will parse (400). */
+class BadBody extends Error {
+  readonly status: 400 | 413;
+
+  constructor(status: 400 | 413, message: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 function reply(response: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
@@ -33,37 +57,68 @@ function reply(response: http.ServerResponse, status: number, body: string, type
   response.end(body);
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
+/** Reads the body; one over `maxBytes` is read to its end (so the client hears the answer) but not kept, and refused with 413. */
+function readBody(request: http.IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('request body over 1 MiB'));
-      else chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => (size > maxBytes ? reject(new BadBody(413, `the request body is over ${maxBytes} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     request.on('error', reject);
   });
 }
 
-/** What a running server keeps: its port, and the API calls still running (a write batch keeps going even when its page went away). */
+/** Whether arrays and objects in JSON `text` nest deeper than `limit` (brackets inside strings do not count); parsing and validating such a body would exhaust the stack. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return true;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return false;
+}
+
+/** The JSON payload of an API request (`{}` when empty), or a 400 for a body that is not JSON or nests too deep. */
+function parsePayload(text: string, maxDepth: number): unknown {
+  if (nestsDeeperThan(text, maxDepth)) throw new BadBody(400, `the request nests arrays or objects more than ${maxDepth} levels deep`);
+  try {
+    return JSON.parse(text || '{}');
+  } catch (error) {
+    throw new BadBody(400, `the request is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** What a running server keeps: its port, its limits, and the API calls still running (a write batch keeps going even when its page went away). */
 interface ServerState {
   port: number;
+  limits: ServerLimits;
   running: Set<Promise<unknown>>;
 }
 
-async function answerApi(options: ApiServerOptions, running: ServerState['running'], name: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function answerApi(options: ApiServerOptions, state: ServerState, name: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   if (request.method !== 'POST') return reply(response, 405, 'API methods are called with POST');
   if (!isMethodName(name)) return reply(response, 404, JSON.stringify({ ok: false, error: { code: 'unknown-method', message: `there is no API method "${name}"` } }), 'application/json');
-  let envelope: Envelope<unknown>;
+  let payload: unknown;
   try {
-    const call = dispatch(options.handlers, name, JSON.parse((await readBody(request)) || '{}'));
-    running.add(call);
-    envelope = await call.finally(() => running.delete(call));
+    payload = parsePayload(await readBody(request, state.limits.maxBodyBytes), state.limits.maxJsonDepth);
   } catch (error) {
-    envelope = { ok: false, error: { code: 'bad-request', message: `the request is not valid JSON: ${(error as Error).message}` } };
+    if (!(error instanceof BadBody)) throw error;
+    const refusal: Envelope<unknown> = { ok: false, error: { code: error.status === 413 ? 'too-large' : 'bad-request', message: error.message } };
+    return reply(response, error.status, JSON.stringify(refusal), 'application/json');
   }
+  const call = dispatch(options.handlers, name, payload);
+  state.running.add(call);
+  const envelope = await call.finally(() => state.running.delete(call));
   reply(response, 200, JSON.stringify(envelope), 'application/json');
 }
 
@@ -79,23 +134,28 @@ async function route(options: ApiServerOptions, state: ServerState, request: htt
   }
   if (!isAuthorised(request, options.token)) return reply(response, 401, 'Open the address `sonority serve` printed (it carries the access token).');
   if (url.pathname === '/api/events' && request.method === 'GET') return options.events.attach(request, response);
-  if (url.pathname.startsWith('/api/')) return answerApi(options, state.running, url.pathname.slice('/api/'.length), request, response);
+  if (url.pathname.startsWith('/api/')) return answerApi(options, state, url.pathname.slice('/api/'.length), request, response);
   if (request.method !== 'GET' || !(await serveStatic(options.staticDir, url.pathname, response))) reply(response, 404, 'Not found');
 }
 
 /**
  * Serves the renderer and the API contract over HTTP on 127.0.0.1 only; every
  * request needs the token (the session cookie set by opening the printed
- * address, or a Bearer header). Resolves with the server, its port, and
+ * address, or a Bearer header). Within `limits`: a body over the size is
+ * answered 413, one that is not JSON or nests too deep 400 (before the API
+ * sees it), and a client that has not sent its headers, or its whole
+ * request, in time gets 408 and is disconnected (so idle and dribbling
+ * connections do not pile up). Resolves with the server, its port, and
  * `callsFinished`, which resolves once no API call is running (wait for it
  * before closing the database).
  */
 export function startApiServer(options: ApiServerOptions): Promise<{ server: http.Server; port: number; callsFinished: () => Promise<void> }> {
-  const state: ServerState = { port: options.port ?? 0, running: new Set() };
+  const state: ServerState = { port: options.port ?? 0, limits: options.limits ?? DEFAULT_SERVER_LIMITS, running: new Set() };
   const callsFinished = async () => {
     while (state.running.size) await Promise.allSettled([...state.running]);
   };
-  const server = http.createServer((request, response) => {
+  const { headersTimeoutMs, requestTimeoutMs } = state.limits;
+  const server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs / 4) }, (request, response) => {
     route(options, state, request, response).catch((error: unknown) => {
       if (!response.headersSent) reply(response, 500, `Sonority could not answer: ${(error as Error).message}`);
       else response.end();

@@ -21,10 +21,10 @@ export interface ServeProcess {
   stop: () => Promise<number | null>;
 }
 
-/** Starts the real `sonority serve <folder>` in a child process, isolated from the user's settings, and waits for its address. */
-export function startServe(folder: string, db: string, configHome = fs.mkdtempSync(path.join(os.tmpdir(), 'sonority-config-'))): Promise<ServeProcess> {
+/** Starts the real `sonority serve <folder>` in a child process, isolated from the user's settings (`env` adds variables), and waits for its address. */
+export function startServe(folder: string, db: string, configHome = fs.mkdtempSync(path.join(os.tmpdir(), 'sonority-config-')), env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', folder, '--db', db, '--workers', '2'], {
-    env: { ...process.env, XDG_CONFIG_HOME: configHome, SONORITY_MODEL: '', SONORITY_TF_BACKEND: 'wasm' },
+    env: { ...process.env, XDG_CONFIG_HOME: configHome, SONORITY_MODEL: '', SONORITY_TF_BACKEND: 'wasm', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

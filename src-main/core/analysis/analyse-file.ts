@@ -1,9 +1,9 @@
 import { SonorityError } from '../errors.ts';
-import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
+import { DECODE_SAMPLE_RATE, decodeAudio, decodeBlocks } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts';
 import { WindowAnalysis } from '../features/window-analysis.ts';
 import { matrixRows, median } from '../features/stats.ts';
-import { MIN_SAMPLES, planFrames, planWindows } from '../features/track-windows.ts';
+import { MIN_SAMPLES, planFrames, planWindows, type SampleRange } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
 import { measureDuration } from '../tags/read-tags.ts';
 
@@ -77,30 +77,75 @@ function tooShort(samples: number): SonorityError {
   return new SonorityError('too-short', `too short to analyse: ${(samples / DECODE_SAMPLE_RATE).toFixed(3)} s of audio (at least 0.05 s needed)`);
 }
 
+interface DecodedWindow {
+  start: number;
+  samples: Float32Array;
+}
+
+/** The decoded analysis windows of a track and the track's duration they were placed on. */
+interface DecodedTrack {
+  durationSec: number;
+  windows: DecodedWindow[];
+}
+
+type WindowOptions = { ffmpegPath?: string; signal?: AbortSignal };
+
+/** Decodes the whole track and places the windows on its real sample count. Throws `truncated` or `too-short`. */
+async function decodeWhole(filePath: string, declared: number | null, options: WindowOptions): Promise<DecodedTrack> {
+  const y = await decodeAudio(filePath, options);
+  await checkNotTruncated(filePath, y.length / DECODE_SAMPLE_RATE, declared);
+  if (y.length < MIN_SAMPLES) throw tooShort(y.length);
+  return { durationSec: y.length / DECODE_SAMPLE_RATE, windows: planWindows(y.length).map((range) => ({ start: range.start, samples: y.subarray(range.start, range.start + range.length) })) };
+}
+
+/** Decodes one window on its own (seeking); a window that starts past the end of the audio decodes to no samples. */
+async function decodeRange(filePath: string, range: SampleRange, options: WindowOptions): Promise<Float32Array> {
+  return decodeAudio(filePath, { ...options, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE }).catch((error: SonorityError) => {
+    if (error.code === 'no-audio') return new Float32Array(0);
+    throw error;
+  });
+}
+
+/** Seconds of audio the whole file decodes to, counted block by block (constant memory). */
+async function decodedSeconds(filePath: string, options: WindowOptions): Promise<number> {
+  let samples = 0;
+  for await (const block of decodeBlocks(filePath, 1 << 18, options)) samples += block.length;
+  return samples / DECODE_SAMPLE_RATE;
+}
+
+/**
+ * The windows of a track of `durationSec` (more than the whole-decode
+ * limit), each decoded on its own. When the audio ends clearly before a
+ * window does, the length the windows were placed on is not the audio's:
+ * the real length is counted, and the file is `truncated` if its header's
+ * length is confirmed, else the windows are placed again on the real length
+ * (`lengthIsReal` then accepts what decodes, so this happens once).
+ */
+async function decodeEachWindow(filePath: string, durationSec: number, options: WindowOptions, lengthIsReal = false): Promise<DecodedTrack> {
+  const windows: DecodedWindow[] = [];
+  for (const range of planWindows(Math.round(durationSec * DECODE_SAMPLE_RATE))) {
+    const samples = await decodeRange(filePath, range, options);
+    if (!lengthIsReal && isShort(samples.length / DECODE_SAMPLE_RATE, range.length / DECODE_SAMPLE_RATE)) {
+      const realSec = await decodedSeconds(filePath, options);
+      await checkNotTruncated(filePath, realSec, durationSec);
+      return decodeTrack(filePath, realSec, options, true);
+    }
+    if (samples.length < MIN_SAMPLES) throw tooShort(samples.length);
+    windows.push({ start: range.start, samples });
+  }
+  return { durationSec, windows };
+}
+
 /**
  * The analysis windows of a track with their samples. Tracks of unknown or
  * moderate length are decoded whole, so the windows rest on the real sample
  * count; a longer one has each window decoded on its own (seeking), placed
- * by the declared duration. Throws `truncated` or `too-short`.
+ * by the declared duration — or by the real one, when the audio ends before
+ * the header says (`decodeEachWindow`). Throws `truncated` or `too-short`.
  */
-async function* decodedWindows(request: AnalyseRequest, declared: number | null, signal?: AbortSignal): AsyncGenerator<{ start: number; samples: Float32Array }> {
-  const options = { ffmpegPath: request.ffmpegPath, signal };
-  if (declared === null || declared <= WHOLE_DECODE_LIMIT_SEC) {
-    const y = await decodeAudio(request.path, options);
-    await checkNotTruncated(request.path, y.length / DECODE_SAMPLE_RATE, declared);
-    if (y.length < MIN_SAMPLES) throw tooShort(y.length);
-    for (const range of planWindows(y.length)) yield { start: range.start, samples: y.subarray(range.start, range.start + range.length) };
-    return;
-  }
-  for (const range of planWindows(Math.round(declared * DECODE_SAMPLE_RATE))) {
-    const y = await decodeAudio(request.path, { ...options, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE }).catch((error: SonorityError) => {
-      if (error.code === 'no-audio') return new Float32Array(0);
-      throw error;
-    });
-    await checkNotTruncated(request.path, (range.start + y.length) / DECODE_SAMPLE_RATE, Math.min(declared, (range.start + range.length) / DECODE_SAMPLE_RATE));
-    if (y.length < MIN_SAMPLES) throw tooShort(y.length);
-    yield { start: range.start, samples: y };
-  }
+async function decodeTrack(filePath: string, declared: number | null, options: WindowOptions, lengthIsReal = false): Promise<DecodedTrack> {
+  if (declared === null || declared <= WHOLE_DECODE_LIMIT_SEC) return decodeWhole(filePath, declared, options);
+  return decodeEachWindow(filePath, declared, options, lengthIsReal);
 }
 
 interface Row {
@@ -127,11 +172,10 @@ export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal)
   const frameRows: Row[] = [];
   const tempi: number[] = [];
   let sampleCount = 0;
-  let decodedEnd = 0;
-  for await (const { start, samples } of decodedWindows(request, declared, signal)) {
+  const track = await decodeTrack(request.path, declared, { ffmpegPath: request.ffmpegPath, signal });
+  for (const { start, samples } of track.windows) {
     level.add(samples);
     sampleCount += samples.length;
-    decodedEnd = start + samples.length;
     const analysis = new WindowAnalysis(samples);
     const window = computeDescriptors(analysis);
     tempi.push(analysis.tempi().improved);
@@ -145,7 +189,7 @@ export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal)
     featureSet: FEATURE_SET_VERSION,
     sampleRate: DECODE_SAMPLE_RATE,
     sampleCount,
-    durationSec: declared !== null && declared > WHOLE_DECODE_LIMIT_SEC ? declared : decodedEnd / DECODE_SAMPLE_RATE,
+    durationSec: track.durationSec,
     ...level.result(),
     windows: toMatrix(windowRows),
     frames: toMatrix(frameRows),

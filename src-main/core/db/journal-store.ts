@@ -14,7 +14,10 @@ export interface JournalEntry {
   patch: BytePatch;
   beforeSha256: string;
   afterSha256: string;
-  beforeMtimeMs: number;
+  /** The file's modification time before, in nanoseconds (from the milliseconds older versions recorded). */
+  beforeMtimeNs: bigint;
+  /** The temporary file the new version was written to first (null for entries older versions wrote). */
+  temporaryPath: string | null;
   state: 'pending' | 'written' | 'not-written' | 'undone';
 }
 
@@ -30,6 +33,8 @@ export interface PendingWrite {
   beforeSha256: string;
   afterSha256: string;
   beforeMtimeMs: number;
+  beforeMtimeNs: bigint;
+  temporaryPath: string;
 }
 
 function toEntry(row: Record<string, any>): JournalEntry {
@@ -37,7 +42,9 @@ function toEntry(row: Record<string, any>): JournalEntry {
     id: row.id, batchId: row.batch_id, trackId: row.track_id, path: row.path, state: row.state,
     oldGenres: JSON.parse(row.old_genres), newGenres: JSON.parse(row.new_genres),
     patch: { prefixLength: row.prefix_length, oldMiddle: row.old_middle, newMiddleLength: row.new_middle_length },
-    beforeSha256: row.before_sha256, afterSha256: row.after_sha256, beforeMtimeMs: row.before_mtime_ms,
+    beforeSha256: row.before_sha256, afterSha256: row.after_sha256,
+    beforeMtimeNs: row.before_mtime_ns === null ? BigInt(Math.round(row.before_mtime_ms * 1e6)) : BigInt(row.before_mtime_ns),
+    temporaryPath: row.temp_path,
   };
 }
 
@@ -46,9 +53,19 @@ export function createJournalStore(db: Db) {
   const insertBatch = db.prepare(`INSERT INTO write_batches (command, started_at, status, pid, undoes) VALUES (?, ?, 'running', ?, ?) RETURNING id`);
   const finishBatch = db.prepare(`UPDATE write_batches SET status = ?, finished_at = ? WHERE id = ?`);
   const insertEntry = db.prepare(`INSERT INTO journal (batch_id, track_id, path, old_genres, new_genres, model_id, prefix_length, old_middle, new_middle_length,
-      before_sha256, after_sha256, before_mtime_ms, state, created_at)
-    VALUES (@batchId, @trackId, @path, @oldGenres, @newGenres, @modelId, @prefixLength, @oldMiddle, @newMiddleLength, @beforeSha256, @afterSha256, @beforeMtimeMs, 'pending', @now) RETURNING id`);
+      before_sha256, after_sha256, before_mtime_ms, before_mtime_ns, temp_path, state, created_at)
+    VALUES (@batchId, @trackId, @path, @oldGenres, @newGenres, @modelId, @prefixLength, @oldMiddle, @newMiddleLength, @beforeSha256, @afterSha256, @beforeMtimeMs, @beforeMtimeNs, @temporaryPath, 'pending', @now) RETURNING id`);
   const settle = db.prepare(`UPDATE journal SET state = ?, settled_at = ? WHERE id = ?`);
+  const settleWritten = db.transaction((id: number, undoneId: number | null) => {
+    const now = nowIso();
+    settle.run('written', now, id);
+    if (undoneId !== null) settle.run('undone', now, undoneId);
+  });
+  // An entry still `written` although an undo of its batch wrote its file back: the gap an older version left when killed between the two.
+  const undoneByLaterUndo = db.prepare(`UPDATE journal SET state = 'undone', settled_at = ? WHERE id IN (
+      SELECT j.id FROM write_batches ub JOIN journal u ON u.batch_id = ub.id JOIN journal j ON j.batch_id = ub.undoes AND j.path = u.path
+      WHERE ub.undoes IS NOT NULL AND u.state = 'written' AND j.state = 'written'
+        AND u.before_sha256 = j.after_sha256 AND u.after_sha256 = j.before_sha256)`);
   const byState = db.prepare(`SELECT * FROM journal WHERE state = ? ORDER BY id`);
   const ofBatch = db.prepare(`SELECT * FROM journal WHERE batch_id = ? ORDER BY id`);
   const byId = db.prepare(`SELECT * FROM journal WHERE id = ?`);
@@ -67,10 +84,14 @@ export function createJournalStore(db: Db) {
     /** Records a write about to happen; returns the entry id. */
     recordPending: (write: PendingWrite): number => (insertEntry.get({
       ...write, oldGenres: JSON.stringify(write.oldGenres), newGenres: JSON.stringify(write.newGenres),
-      prefixLength: write.patch.prefixLength, oldMiddle: write.patch.oldMiddle, newMiddleLength: write.patch.newMiddleLength, now: nowIso(),
+      prefixLength: write.patch.prefixLength, oldMiddle: write.patch.oldMiddle, newMiddleLength: write.patch.newMiddleLength, beforeMtimeNs: String(write.beforeMtimeNs), now: nowIso(),
     }) as { id: number }).id,
     /** Settles an entry: the file was replaced (`written`), was not (`not-written`), or was restored (`undone`). */
     settle: (id: number, state: 'written' | 'not-written' | 'undone'): void => void settle.run(state, nowIso(), id),
+    /** Settles an entry as `written` and, for an undo's entry, the entry it restored as `undone`, in one transaction. */
+    settleWritten: (id: number, undoneId: number | null): void => settleWritten(id, undoneId),
+    /** Marks `undone` every entry an undo restored but left `written` (an older version killed between the two). */
+    repairUndone: (): void => void undoneByLaterUndo.run(nowIso()),
     /** Entries left `pending` by a process that died between recording and settling them. */
     pending: (): JournalEntry[] => byState.all('pending').map((row) => toEntry(row as Record<string, any>)),
     /** One entry. */

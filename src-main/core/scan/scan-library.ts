@@ -14,6 +14,7 @@ import { ProgressTracker, type Outcome, type ScanProgress } from './progress.ts'
 import { classifyLibrary } from '../classify/classify-library.ts';
 import type { GenreModel } from '../model/genre-model.ts';
 import { assertUnchangedSinceWalk, attachTags, storeAnalysed, triage, type Candidate, type StageContext } from './scan-stages.ts';
+import { removeAbandonedTemporaryFiles } from '../writeback/settle-pending.ts';
 
 export type ScanEvent =
   | { type: 'started'; scanId: number; root: string; workers: number }
@@ -81,6 +82,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   const failures = createFailuresStore(options.db);
   const scans = createScansStore(options.db);
   const scanId = scans.start(root);
+  await removeAbandonedTemporaryFiles(options.db); // what killed tag writes left, as large as the audio files
   const progress = new ProgressTracker();
   const settle = (_file: FoundFile, outcome: Outcome) => {
     progress.record(outcome);

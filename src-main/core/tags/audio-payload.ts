@@ -23,7 +23,7 @@ function hashFrameStream(bytes: Uint8Array, hash: Hash): void {
 
 /** FLAC: everything after the last metadata block (and before a trailing ID3v1 tag). */
 function hashFlac(bytes: Uint8Array, hash: Hash): void {
-  let at = id3v2Length(bytes) + 4;
+  let at = 4;
   for (let last = false; !last; ) {
     if (at + 4 > bytes.length) throw new SonorityError('damaged-file', 'the FLAC metadata blocks run past the end of the file');
     last = (bytes[at]! & 0x80) !== 0;
@@ -94,22 +94,29 @@ function hashChunks(bytes: Uint8Array, hash: Hash, layout: { first: number; want
   }
 }
 
-/**
- * SHA-256 of the audio payload of a file's bytes: what a tag write must never
- * change. MP3/ADTS: the frames between ID3v2 and APEv2/ID3v1 tags; FLAC: what
- * follows the metadata blocks; Ogg: the audio pages without sequence numbers
- * and CRCs; MP4: the `mdat` boxes; WAV: the `data` chunk; AIFF: `SSND`.
- */
-export function audioPayloadHash(bytes: Uint8Array): string {
-  const sniffed = sniffAudio(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 65536)), Buffer.from(bytes.buffer, bytes.byteOffset + Math.min(id3v2Length(bytes), bytes.length)));
-  if (!sniffed.audio) throw new SonorityError(sniffed.code, sniffed.reason);
-  const hash = createHash('sha256');
-  const { container } = sniffed;
-  if (container === 'mp3' || container === 'aac-adts') hashFrameStream(bytes, hash);
-  else if (container === 'flac') hashFlac(bytes, hash);
+/** The payload of a container that starts at byte 0 of `bytes`. */
+function hashContainer(bytes: Uint8Array, container: AudioContainer, hash: Hash): void {
+  if (container === 'flac') hashFlac(bytes, hash);
   else if (container.startsWith('ogg-')) hashOgg(bytes, container, hash);
   else if (container === 'mp4') hashChunks(bytes, hash, { first: 0, wanted: 'mdat', sizeAt: 'before-name', littleEndian: false, pad: false });
   else if (container === 'wav') hashChunks(bytes, hash, { first: 12, wanted: 'data', sizeAt: 'after-name', littleEndian: true, pad: true });
   else hashChunks(bytes, hash, { first: 12, wanted: 'SSND', sizeAt: 'after-name', littleEndian: false, pad: true });
+}
+
+/**
+ * SHA-256 of the audio payload of a file's bytes: what a tag write must never
+ * change. MP3/ADTS: the frames between ID3v2 and APEv2/ID3v1 tags; FLAC: what
+ * follows the metadata blocks; Ogg: the audio pages without sequence numbers
+ * and CRCs; MP4: the `mdat` boxes; WAV: the `data` chunk; AIFF: `SSND`. An
+ * ID3v2 tag in front of a FLAC, Ogg, MP4, WAV or AIFF file is skipped: the
+ * container starts after it.
+ */
+export function audioPayloadHash(bytes: Uint8Array): string {
+  const sniffed = sniffAudio(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (!sniffed.audio) throw new SonorityError(sniffed.code, sniffed.reason);
+  const hash = createHash('sha256');
+  const { container } = sniffed;
+  if (container === 'mp3' || container === 'aac-adts') hashFrameStream(bytes, hash);
+  else hashContainer(bytes.subarray(id3v2Length(bytes)), container, hash);
   return hash.digest('hex');
 }

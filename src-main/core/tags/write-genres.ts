@@ -2,13 +2,13 @@ import fs from 'node:fs/promises';
 import { parseBuffer } from 'music-metadata';
 import { describeWriteError, SonorityError } from '../errors.ts';
 import { sniffAudio, id3v2Length, type AudioContainer } from '../scan/sniff.ts';
-import { normaliseGenres } from './read-tags.ts';
+import { normaliseGenres, readGenreTags, type GenreTag } from './read-tags.ts';
 import { audioPayloadHash } from './audio-payload.ts';
 import { withId3Genres, type Id3GenreOptions } from './id3-genres.ts';
 import { withFlacGenres } from './flac-genres.ts';
 import { withOggGenres } from './ogg-genres.ts';
 import { withMp4Genres } from './mp4-genres.ts';
-import { replaceFileAtomically } from './atomic-file.ts';
+import { replaceFileAtomically, type ReplacementPlan } from './atomic-file.ts';
 
 export interface WriteGenresOptions {
   id3: Id3GenreOptions;
@@ -18,15 +18,20 @@ export interface WriteGenresOptions {
   expected?: { size: number; mtimeMs: number };
   /** Compute and check the change, write nothing. */
   dryRun?: boolean;
-  /** Called with both versions just before the file is replaced (the journal records them here); throwing stops the write. */
-  beforeReplace?: (change: { before: Buffer; after: Uint8Array; mtimeMs: number; oldGenres: string[]; newGenres: string[] }) => void;
+  /** Called with both versions and the temporary file's name just before the file is replaced (the journal records them here); throwing stops the write. */
+  beforeReplace?: (change: { before: Buffer; after: Uint8Array; mtimeMs: number; oldGenres: string[]; newGenres: string[] } & ReplacementPlan) => void;
 }
 
 /** What a write did (or, in a dry run, would do) to one file. */
 export interface WriteGenresResult {
   path: string;
   container: AudioContainer;
+  /** The genres the file had: those of the first tag in the reading order (`readGenreTags`). */
   oldGenres: string[];
+  /** The tag `oldGenres` were read from, or null when no tag held any. */
+  genreSource: string | null;
+  /** Tags holding genres that Sonority does not write (APEv2, ID3v1, an ID3v2 tag in front of a FLAC…): left as they are, and read after the written one. */
+  untouchedGenreTags: GenreTag[];
   newGenres: string[];
   /** False when the file already had exactly these genres (nothing written). */
   changed: boolean;
@@ -34,13 +39,33 @@ export interface WriteGenresResult {
   audioHash: string;
 }
 
-const WRITERS: Partial<Record<AudioContainer, (bytes: Uint8Array, genres: readonly string[], options: WriteGenresOptions) => Uint8Array>> = {
-  'mp3': (bytes, genres, options) => withId3Genres(bytes, genres, options.id3),
-  'flac': (bytes, genres) => withFlacGenres(bytes, genres),
-  'ogg-vorbis': (bytes, genres) => withOggGenres(bytes, genres),
-  'ogg-opus': (bytes, genres) => withOggGenres(bytes, genres),
-  'mp4': (bytes, genres) => withMp4Genres(bytes, genres),
+const isId3v2 = (tag: string) => tag.startsWith('ID3v2');
+const isVorbisComment = (tag: string) => tag === 'Vorbis comment';
+
+interface Writer {
+  write: (bytes: Uint8Array, genres: readonly string[], options: WriteGenresOptions) => Uint8Array;
+  /** Whether it sets this tag (named as `readGenreTags` names them); every other tag is left as it is. */
+  sets: (tag: string) => boolean;
+  /** Whether the file may start with an ID3v2 tag: an MP3's own; one in front of a FLAC, kept byte for byte (music-metadata reads the FLAC behind it, not Ogg or MP4). */
+  id3InFront: boolean;
+}
+
+/** Each container's writer: its native tag, an MP3's ID3v2 and FLAC's, Ogg's and MP4's own tags. */
+const WRITERS: Partial<Record<AudioContainer, Writer>> = {
+  'mp3': { write: (bytes, genres, options) => withId3Genres(bytes, genres, options.id3), sets: isId3v2, id3InFront: true },
+  'flac': { write: (bytes, genres) => withFlacGenres(bytes, genres), sets: isVorbisComment, id3InFront: true },
+  'ogg-vorbis': { write: (bytes, genres) => withOggGenres(bytes, genres), sets: isVorbisComment, id3InFront: false },
+  'ogg-opus': { write: (bytes, genres) => withOggGenres(bytes, genres), sets: isVorbisComment, id3InFront: false },
+  'mp4': { write: (bytes, genres) => withMp4Genres(bytes, genres), sets: (tag) => tag === 'MP4', id3InFront: false },
 };
+
+/** The container's writer, or why this file cannot be written. */
+function writerFor(file: string, bytes: Buffer, container: AudioContainer): Writer {
+  const writer = WRITERS[container];
+  if (!writer) throw new SonorityError('tag-unsupported', `${file}: Sonority writes genres into MP3, FLAC, Ogg Vorbis, Opus and MP4/M4A files, not ${container.toUpperCase()}`);
+  if (!writer.id3InFront && id3v2Length(bytes) > 0) throw new SonorityError('tag-unsupported', `${file}: an ID3v2 tag stands in front of this ${container.toUpperCase()} file, and its own tags cannot be read behind it, so genres written there could not be checked; the file is left as it is`);
+  return writer;
+}
 
 async function readChecked(file: string, expected: WriteGenresOptions['expected']): Promise<{ bytes: Buffer; stat: import('node:fs').Stats }> {
   const stat = await fs.stat(file);
@@ -55,8 +80,10 @@ async function readChecked(file: string, expected: WriteGenresOptions['expected'
 
 /**
  * The one place that writes genres into files. Reads the file (refusing one
- * that is read-only or changed since the scan), builds the new bytes with the
- * container's writer, checks the audio payload is unchanged, and replaces the
+ * that is read-only or changed since the scan), reads its genres as
+ * `readGenreTags` orders the tags, builds the new bytes with the container's
+ * writer (its native tag only: APEv2 and ID3v1 tags, and an ID3v2 tag in
+ * front of a FLAC, keep their bytes), checks the audio payload is unchanged, and replaces the
  * file atomically (temporary file in the same folder, fsync, rename), keeping
  * its permissions and, by default, its modification time. `dryRun` stops
  * before writing. Every failure is a `SonorityError` naming the file; the
@@ -66,26 +93,29 @@ export async function writeGenres(file: string, genres: readonly string[], optio
   const { bytes, stat } = await readChecked(file, options.expected).catch((error) => {
     throw describeWriteError(error, file);
   });
-  const sniffed = sniffAudio(bytes.subarray(0, 65536), bytes.subarray(id3v2Length(bytes)));
+  const sniffed = sniffAudio(bytes);
   if (!sniffed.audio) throw new SonorityError(sniffed.code, `${file}: ${sniffed.reason}`);
-  const writer = WRITERS[sniffed.container];
-  if (!writer) throw new SonorityError('tag-unsupported', `${file}: Sonority writes genres into MP3, FLAC, Ogg Vorbis, Opus and MP4/M4A files, not ${sniffed.container.toUpperCase()}`);
-  const read = normaliseGenres((await parseBuffer(bytes, { size: bytes.length }, { skipCovers: true })).common.genre);
+  const writer = writerFor(file, bytes, sniffed.container);
+  const genreTags = readGenreTags((await parseBuffer(bytes, { size: bytes.length }, { skipCovers: true })).native);
+  const source = genreTags[0] ?? null;
   // ID3v2.3 holds one value: Sonority joins several genres with the separator, and reads them back the same way.
-  const oldGenres = sniffed.container === 'mp3' ? normaliseGenres(read.flatMap((value) => value.split(options.id3.v23Separator))) : read;
+  const oldGenres = source && isId3v2(source.tag) ? normaliseGenres(source.genres.flatMap((value) => value.split(options.id3.v23Separator))) : (source?.genres ?? []);
   const newGenres = normaliseGenres(genres);
   const audioHash = audioPayloadHash(bytes);
-  const result = { path: file, container: sniffed.container, oldGenres, newGenres, audioHash };
+  const untouchedGenreTags = genreTags.filter((genreTag) => !writer.sets(genreTag.tag));
+  const result = { path: file, container: sniffed.container, oldGenres, genreSource: source?.tag ?? null, untouchedGenreTags, newGenres, audioHash };
   if (oldGenres.length === newGenres.length && oldGenres.every((g, i) => g === newGenres[i])) return { ...result, changed: false };
   let written: Uint8Array;
   try {
-    written = writer(bytes, newGenres, options);
+    written = writer.write(bytes, newGenres, options);
   } catch (error) {
     throw error instanceof SonorityError ? new SonorityError(error.code, `${file}: ${error.message}`, { cause: error }) : describeWriteError(error, file);
   }
   if (audioPayloadHash(written) !== audioHash) throw new SonorityError('audio-would-change', `${file}: writing the tags would change the audio; nothing was written`);
   if (options.dryRun) return { ...result, changed: true };
-  options.beforeReplace?.({ before: bytes, after: written, mtimeMs: stat.mtimeMs, oldGenres, newGenres });
-  await replaceFileAtomically(file, written, stat, options.mtime === 'keep' ? stat.mtime : null);
+  await replaceFileAtomically(file, written, stat, {
+    mtime: options.mtime,
+    beforeWrite: (plan) => options.beforeReplace?.({ before: bytes, after: written, mtimeMs: stat.mtimeMs, oldGenres, newGenres, ...plan }),
+  });
   return { ...result, changed: true };
 }

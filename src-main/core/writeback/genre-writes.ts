@@ -2,7 +2,7 @@ import type { Db } from '../db/open-database.ts';
 import { describeWriteError } from '../errors.ts';
 import { createJournalStore, type JournalStore } from '../db/journal-store.ts';
 import { createTrackFilesStore } from '../db/track-files-store.ts';
-import { fileHasHash, settleAsWritten } from './record-in-library.ts';
+import { settleAsWritten, settleByFile } from './record-in-library.ts';
 import { writeGenres, type WriteGenresOptions, type WriteGenresResult } from '../tags/write-genres.ts';
 import { reversePatch, sha256 } from '../tags/byte-patch.ts';
 import { settlePendingWrites } from './settle-pending.ts';
@@ -32,14 +32,6 @@ export interface GenreWriteOptions {
   onOutcome?: (outcome: GenreWriteOutcome) => void;
 }
 
-/** After a failure, settles the entry by what the file holds: replaced (the failure came after the rename), or not; unreadable stays pending. */
-async function settleAfterError(db: Db, journal: JournalStore, entryId: number, trackId: number | null, item: GenreWrite): Promise<void> {
-  const entry = journal.entry(entryId);
-  const replaced = await fileHasHash(item.path, entry.afterSha256);
-  if (replaced === true) await settleAsWritten(db, journal, entryId, trackId, item.path, entry.newGenres).catch(() => journal.settle(entryId, 'written'));
-  if (replaced === false) journal.settle(entryId, 'not-written');
-}
-
 async function writeOne(item: GenreWrite, options: GenreWriteOptions, journal: JournalStore, batchId: number): Promise<GenreWriteOutcome> {
   const known = createTrackFilesStore(options.db).find(item.path);
   const trackId = known?.id ?? null;
@@ -49,17 +41,18 @@ async function writeOne(item: GenreWrite, options: GenreWriteOptions, journal: J
       ...options.write,
       dryRun: options.dryRun,
       expected: item.checkUnchangedSinceScan && known ? { size: known.size, mtimeMs: known.mtimeMs } : undefined,
-      beforeReplace: ({ before, after, mtimeMs, oldGenres, newGenres }) => {
+      beforeReplace: ({ before, after, mtimeMs, mtimeNs, temporaryPath, oldGenres, newGenres }) => {
         entryId = journal.recordPending({
-          batchId, trackId, path: item.path, oldGenres, newGenres, modelId: item.modelId ?? null,
-          patch: reversePatch(before, after), beforeSha256: sha256(before), afterSha256: sha256(after), beforeMtimeMs: mtimeMs,
+          batchId, trackId, path: item.path, oldGenres, newGenres, modelId: item.modelId ?? null, temporaryPath,
+          patch: reversePatch(before, after), beforeSha256: sha256(before), afterSha256: sha256(after), beforeMtimeMs: mtimeMs, beforeMtimeNs: mtimeNs,
         });
       },
     });
-    if (entryId !== null) await settleAsWritten(options.db, journal, entryId, trackId, item.path, result.newGenres);
+    if (entryId !== null) await settleAsWritten(options.db, journal, journal.entry(entryId));
     return { ok: true, trackId, ...result };
   } catch (error) {
-    if (entryId !== null) await settleAfterError(options.db, journal, entryId, trackId, item);
+    // The failure may have come after the rename: the file says which.
+    if (entryId !== null) await settleByFile(options.db, journal, entryId);
     const { code, message } = describeWriteError(error, item.path);
     return { ok: false, path: item.path, trackId, code, message };
   }
