@@ -3,21 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../src-main/core/db/open-database.ts';
+import { toErrorPayload } from '../src-main/api/dispatch.ts';
+import { createRandom } from '../src-main/core/model/prng.ts';
 import { hashFile, jsonLines, makeTone, runCli, tempDir, type CliResult } from './helpers/fixtures.ts';
 
 const DAMAGED = 'is damaged or is not a Sonority database; it was left untouched';
 const STACK_LINE = /\n\s+at /;
-
-/** A small deterministic generator (mulberry32), so the damage is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The database file and its WAL side files, hashed (null: absent): what "left untouched" must keep. */
 function snapshot(file: string): Record<string, string | null> {
@@ -39,7 +30,7 @@ function flipBytes(bytes: Buffer, page: number, seed: number): void {
   const pageSize = bytes.readUInt16BE(16);
   const start = (page - 1) * pageSize;
   const contentStart = bytes.readUInt16BE(start + 5);
-  const next = random(seed);
+  const next = createRandom(seed);
   const count = 8 + Math.floor(next() * 57);
   for (let i = 0; i < count; i++) bytes[start + contentStart + Math.floor(next() * (pageSize - contentStart))]! ^= 1 + Math.floor(next() * 255);
 }
@@ -129,6 +120,21 @@ describe('a damaged library database', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(DAMAGED);
     expect(snapshot(file)).toEqual(before);
+  });
+
+  it('met by the app in the middle of a session, is reported to the interface as damage, not as an unexpected error', () => {
+    const db = new Database(withDamagedPages(), { readonly: true });
+    let thrown: unknown;
+    try {
+      db.prepare('SELECT * FROM tracks').all();
+    } catch (error) {
+      thrown = error;
+    } finally {
+      db.close();
+    }
+    const logged: string[] = [];
+    expect(toErrorPayload(thrown, (line) => logged.push(line))).toMatchObject({ code: 'db-corrupt', message: expect.stringContaining('sonority doctor') });
+    expect(logged).toEqual([]);
   });
 
   it('is diagnosed by `sonority doctor` (integrity_check), which lists the problems and changes nothing', async () => {

@@ -31,13 +31,14 @@ function millisecondsFrom(env: NodeJS.ProcessEnv, name: string, fallback: number
   return ms;
 }
 
-/** The server's limits; $SONORITY_SERVE_HEADERS_TIMEOUT_MS and $SONORITY_SERVE_REQUEST_TIMEOUT_MS change its timeouts (tests shorten them). */
+/**
+ * The server's limits; $SONORITY_SERVE_HEADERS_TIMEOUT_MS and $SONORITY_SERVE_REQUEST_TIMEOUT_MS
+ * change its timeouts (tests shorten them). The headers' limit is at most the whole request's, as Node requires.
+ */
 function serverLimits(env: NodeJS.ProcessEnv): ServerLimits {
-  return {
-    ...DEFAULT_SERVER_LIMITS,
-    headersTimeoutMs: millisecondsFrom(env, 'SONORITY_SERVE_HEADERS_TIMEOUT_MS', DEFAULT_SERVER_LIMITS.headersTimeoutMs),
-    requestTimeoutMs: millisecondsFrom(env, 'SONORITY_SERVE_REQUEST_TIMEOUT_MS', DEFAULT_SERVER_LIMITS.requestTimeoutMs),
-  };
+  const requestTimeoutMs = millisecondsFrom(env, 'SONORITY_SERVE_REQUEST_TIMEOUT_MS', DEFAULT_SERVER_LIMITS.requestTimeoutMs);
+  const headersTimeoutMs = Math.min(requestTimeoutMs, millisecondsFrom(env, 'SONORITY_SERVE_HEADERS_TIMEOUT_MS', DEFAULT_SERVER_LIMITS.headersTimeoutMs));
+  return { ...DEFAULT_SERVER_LIMITS, headersTimeoutMs, requestTimeoutMs };
 }
 
 /**

@@ -86,8 +86,8 @@ export function createJournalStore(db: Db) {
       ...write, oldGenres: JSON.stringify(write.oldGenres), newGenres: JSON.stringify(write.newGenres),
       prefixLength: write.patch.prefixLength, oldMiddle: write.patch.oldMiddle, newMiddleLength: write.patch.newMiddleLength, beforeMtimeNs: String(write.beforeMtimeNs), now: nowIso(),
     }) as { id: number }).id,
-    /** Settles an entry: the file was replaced (`written`), was not (`not-written`), or was restored (`undone`). */
-    settle: (id: number, state: 'written' | 'not-written' | 'undone'): void => void settle.run(state, nowIso(), id),
+    /** Settles an entry whose file was not replaced (`written` goes through `settleWritten`, with the entry an undo restored). */
+    settle: (id: number, state: 'not-written'): void => void settle.run(state, nowIso(), id),
     /** Settles an entry as `written` and, for an undo's entry, the entry it restored as `undone`, in one transaction. */
     settleWritten: (id: number, undoneId: number | null): void => settleWritten(id, undoneId),
     /** Marks `undone` every entry an undo restored but left `written` (an older version killed between the two). */

@@ -20,7 +20,8 @@ export interface OpenOptions {
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-const isCorruption = (error: unknown): boolean => {
+/** Whether SQLite refused `error`'s operation because the file is damaged or is not a database. */
+export const isCorruption = (error: unknown): boolean => {
   const code = (error as { code?: string } | undefined)?.code ?? '';
   return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
 };
@@ -32,7 +33,7 @@ function damagedError(file: string, cause: unknown, untouched: boolean): Sonorit
 }
 
 /** Turns SQLite's lock and corruption errors into messages that say what to do. */
-export function describeDatabaseError(error: unknown, file: string): SonorityError | undefined {
+function describeDatabaseError(error: unknown, file: string): SonorityError | undefined {
   const code = (error as { code?: string } | undefined)?.code ?? '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new SonorityError('db-locked', `the library database ${file} is locked by another program (is another Sonority scan or the app running?); try again when it has finished`, { cause: error });
@@ -70,15 +71,26 @@ function missingSideFiles(file: string): string[] {
 }
 
 /**
- * Removes the side files a read-only connection created next to a damaged
- * database, so it is left as it was found. Only while the WAL is still empty
- * (nothing was written to it); no Sonority writer gets past the check, so no
- * one else is using them.
+ * Has SQLite remove the WAL side files that a read-only connection created
+ * next to a damaged database (`created`: they were not there before), so the
+ * database is left as it was found. A plain connection reads the header and closes:
+ * the last connection to close removes them, and none does while another
+ * program still has the database open. Only when the WAL was created here:
+ * it is then empty, so closing copies nothing into the damaged file. Where
+ * even that open fails, they stay.
  */
-function removeSideFiles(created: readonly string[]): void {
-  const wal = created.find((side) => side.endsWith('-wal'));
-  if (wal && (fs.statSync(wal, { throwIfNoEntry: false })?.size ?? 0) > 0) return;
-  for (const side of created) fs.rmSync(side, { force: true });
+function releaseSideFiles(file: string, created: readonly string[]): void {
+  if (!created.some((side) => side.endsWith('-wal'))) return;
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      db.pragma('user_version'); // a connection that read nothing closes without looking at the WAL
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Left for SQLite to reuse; they hold nothing.
+  }
 }
 
 /**
@@ -102,7 +114,7 @@ export function checkIntegrity(file: string, depth: IntegrityDepth, busyTimeoutM
   } finally {
     reader?.close();
   }
-  if (problems.length > 0) removeSideFiles(created);
+  if (problems.length > 0) releaseSideFiles(file, created);
   return problems;
 }
 
@@ -193,6 +205,6 @@ export async function withDatabaseFile<T>(file: string, access: DatabaseAccess, 
     throw describeDatabaseError(error, file) ?? error;
   } finally {
     db?.close();
-    if (damaged && access === 'read') removeSideFiles(created);
+    if (damaged && access === 'read') releaseSideFiles(file, created);
   }
 }

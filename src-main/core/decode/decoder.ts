@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { parseFile } from 'music-metadata';
 import { SonorityError } from '../errors.ts';
 import { resolveFfmpegPath } from './ffmpeg-path.ts';
 
@@ -20,56 +19,47 @@ export interface DecodeOptions {
   durationSec?: number;
   /** Kills the decoder when aborted. */
   signal?: AbortSignal;
+  /**
+   * Output rate in Hz (default `DECODE_SAMPLE_RATE`, 22050, which every
+   * descriptor is defined against; MusiCNN reads 16000). The same soxr
+   * resampling and the same mean of the channels at any rate.
+   */
+  sampleRate?: number;
+}
+
+/** The output rate of a decode: `options.sampleRate`, else 22050 Hz. */
+function outputRate(options: DecodeOptions): number {
+  const rate = options.sampleRate ?? DECODE_SAMPLE_RATE;
+  if (!Number.isInteger(rate) || rate <= 0) throw new RangeError(`decode sample rate must be a positive integer number of Hz, not ${rate}`);
+  return rate;
 }
 
 /**
- * The downmix to the mean of `channels` channels, as an explicit pan matrix
- * (gain 1/n on every channel). Neither of ffmpeg's own downmixes will do:
- * aresample's `ocl` is ignored from ffmpeg 5.1 on (the output stays
- * interleaved), and `-ac 1` mixes (L+R)/√2, not the mean.
+ * Float first (so nothing is rounded to the input's sample format), then soxr
+ * to the output rate (22050 Hz unless asked otherwise); every channel is kept,
+ * and the mean is taken in `floatBlocks`.
+ * Not ffmpeg's own downmixes: aresample's `ocl` is ignored from ffmpeg 5.1 on
+ * (the output stays interleaved), `-ac 1` mixes (L+R)/√2, and a `pan` matrix
+ * needs the channel count before decoding, which a header may get wrong.
  */
-function downmixFilter(channels: number): string {
-  const gain = String(1 / channels);
-  return `pan=mono|c0=${Array.from({ length: channels }, (_, c) => `${gain}*c${c}`).join('+')}`;
-}
-
-/** To float first (pan mixes in the input's sample format, and a 16-bit mean would be rounded), then the mean, then soxr to 22050 Hz. */
-function audioFilter(channels: number): string {
-  return `aformat=sample_fmts=flt|fltp,${downmixFilter(channels)},aresample=osr=${DECODE_SAMPLE_RATE}:resampler=soxr:precision=28`;
+function audioFilter(sampleRate: number): string {
+  return `aformat=sample_fmts=flt|fltp,aresample=osr=${sampleRate}:resampler=soxr:precision=28`;
 }
 
 /**
- * The ffmpeg command line of a decode of a file with `channels` channels
- * (exported for the benchmark's decode-only baseline). The output is a WAV
- * stream of 32-bit floats, so the decoder can check what ffmpeg produced.
+ * The ffmpeg command line of a decode (exported for the benchmark's
+ * decode-only baseline). The output is a WAV stream of 32-bit floats with
+ * every channel, so the decoder reads the channel count and rate ffmpeg
+ * really produced from its header.
  */
-export function ffmpegArguments(filePath: string, channels: number, options: DecodeOptions = {}): string[] {
+export function ffmpegArguments(filePath: string, options: DecodeOptions = {}): string[] {
   const window = [
     ...(options.startSec ? ['-ss', options.startSec.toFixed(6)] : []),
     ...(options.durationSec !== undefined ? ['-t', options.durationSec.toFixed(6)] : []),
   ];
   const input = `file:${path.resolve(filePath)}`;
   // -flush_packets 0: without it ffmpeg flushes the pipe after every packet (~4 KB reads), which costs Node more than the decode.
-  return ['-nostdin', '-hide_banner', '-v', 'error', ...window, '-i', input, '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', audioFilter(channels), '-flush_packets', '0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:1'];
-}
-
-/**
- * The number of channels of a file's audio stream, read from its header
- * (music-metadata): the decoder builds its downmix from it. Throws
- * `undecodable` when no header names one, and the file-system error itself
- * when the file cannot be opened.
- */
-export async function probeChannels(filePath: string): Promise<number> {
-  const format = await parseFile(filePath, { skipCovers: true }).then(
-    (metadata) => metadata.format,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code) throw error;
-      return undefined;
-    },
-  );
-  const channels = format?.numberOfChannels;
-  if (!channels || !Number.isInteger(channels)) throw new SonorityError('undecodable', 'cannot decode: no audio stream with a known channel count was found in the file');
-  return channels;
+  return ['-nostdin', '-hide_banner', '-v', 'error', ...window, '-i', input, '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', audioFilter(outputRate(options)), '-flush_packets', '0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:1'];
 }
 
 /** Rewrites ffmpeg's last error line as a sentence about the file. */
@@ -83,26 +73,44 @@ function decodeFailure(stderr: string, exitCode: number | null): SonorityError {
   return new SonorityError('decode-failed', `decoding failed: ${last}`);
 }
 
-/** Re-chunks a byte stream into Float32Array blocks of `blockSamples` samples (the last may be shorter). */
-async function* floatBlocks(bytes: AsyncIterable<Buffer>, blockSamples: number): AsyncGenerator<Float32Array> {
+/** Adds the mean of each of the `frames` interleaved frames of `channels` floats in `bytes` to `out` from `at`. */
+function addMeans(bytes: Buffer, frames: number, channels: number, out: Float32Array, at: number): void {
+  const interleaved = new Float32Array(frames * channels);
+  new Uint8Array(interleaved.buffer).set(bytes.subarray(0, frames * channels * 4));
+  if (channels === 1) return out.set(interleaved, at);
+  for (let f = 0; f < frames; f++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += interleaved[f * channels + c]!;
+    out[at + f] = sum / channels;
+  }
+}
+
+/**
+ * Turns a stream of interleaved 32-bit float frames of `channels` channels
+ * into mono Float32Array blocks of `blockSamples` samples (the last may be
+ * shorter), each sample the mean of its frame's channels.
+ */
+async function* floatBlocks(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, blockSamples: number, channels: number): AsyncGenerator<Float32Array> {
+  const frameBytes = 4 * channels;
   let block = new Float32Array(blockSamples);
-  let view = new Uint8Array(block.buffer);
   let filled = 0;
+  let carry = Buffer.alloc(0);
   for await (const chunk of bytes) {
-    for (let offset = 0; offset < chunk.length; ) {
-      const take = Math.min(chunk.length - offset, view.length - filled);
-      view.set(chunk.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === view.length) {
+    let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    while (data.length >= frameBytes) {
+      const frames = Math.min(Math.floor(data.length / frameBytes), blockSamples - filled);
+      addMeans(data, frames, channels, block, filled);
+      filled += frames;
+      data = data.subarray(frames * frameBytes);
+      if (filled === blockSamples) {
         yield block;
         block = new Float32Array(blockSamples);
-        view = new Uint8Array(block.buffer);
         filled = 0;
       }
     }
+    carry = Buffer.from(data);
   }
-  if (filled >= 4) yield block.slice(0, Math.floor(filled / 4));
+  if (filled > 0) yield block.slice(0, filled);
 }
 
 interface WavFormat {
@@ -135,44 +143,49 @@ function wavFormat(head: Buffer): WavFormat | undefined {
   return undefined;
 }
 
-/** Refuses output that is not the one decoded format: an ffmpeg that ignored the downmix or the resampling would otherwise be read as mono at the wrong length. */
-function checkDecodedFormat(format: WavFormat, binary: string): void {
+/** Refuses output that is not 32-bit float at the rate asked for (`expectedRate`): an ffmpeg that ignored the format or the resampling would otherwise be read at the wrong rate. */
+function checkDecodedFormat(format: WavFormat, binary: string, expectedRate: number): void {
   const { channels, sampleRate, bitsPerSample } = format;
-  if (channels === 1 && sampleRate === DECODE_SAMPLE_RATE && bitsPerSample === 32) return;
-  throw new SonorityError('decode-mismatch', `decoding failed: the ffmpeg at ${binary} returned ${channels}-channel ${bitsPerSample}-bit audio at ${sampleRate} Hz where mono 32-bit float at ${DECODE_SAMPLE_RATE} Hz was asked for; point SONORITY_FFMPEG at another ffmpeg`);
-}
-
-/** The sample bytes of ffmpeg's WAV stream, after its header has been checked. */
-async function* wavSamples(bytes: AsyncIterable<Buffer>, binary: string): AsyncGenerator<Buffer> {
-  let head: Buffer | undefined = Buffer.alloc(0);
-  for await (const chunk of bytes) {
-    if (!head) {
-      yield chunk;
-      continue;
-    }
-    head = Buffer.concat([head, chunk]);
-    const format = wavFormat(head);
-    if (!format) continue;
-    checkDecodedFormat(format, binary);
-    yield head.subarray(format.dataOffset);
-    head = undefined;
-  }
+  if (channels >= 1 && sampleRate === expectedRate && bitsPerSample === 32) return;
+  throw new SonorityError('decode-mismatch', `decoding failed: the ffmpeg at ${binary} returned ${channels}-channel ${bitsPerSample}-bit audio at ${sampleRate} Hz where 32-bit float at ${expectedRate} Hz was asked for; point SONORITY_FFMPEG at another ffmpeg`);
 }
 
 /**
- * Streams a file (or a window of it) as mono Float32 PCM at 22050 Hz, in
+ * Reads ffmpeg's WAV header off the front of its output and checks it: the
+ * channel count ffmpeg really produced, and the sample bytes that follow (none
+ * when the stream ends before its header: ffmpeg's exit code then says why).
+ */
+async function readWavStream(bytes: AsyncIterable<Buffer>, binary: string, expectedRate: number): Promise<{ channels: number; samples: AsyncIterable<Buffer> | Iterable<Buffer> }> {
+  const chunks = bytes[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+    head = Buffer.concat([head, next.value]);
+    const format = wavFormat(head);
+    if (!format) continue;
+    checkDecodedFormat(format, binary, expectedRate);
+    const first = head.subarray(format.dataOffset);
+    return { channels: format.channels, samples: (async function* () {
+      yield first;
+      for (let rest = await chunks.next(); !rest.done; rest = await chunks.next()) yield rest.value;
+    })() };
+  }
+  return { channels: 1, samples: [] };
+}
+
+/**
+ * Streams a file (or a window of it) as mono Float32 PCM at 22050 Hz (or
+ * `options.sampleRate`), in
  * blocks of `blockSamples`, so any length decodes in constant memory; ffmpeg
- * waits while the consumer is busy. The channels are mixed down to their
- * mean by a pan matrix built from the file's channel count, and ffmpeg's
- * output is checked to be mono at 22050 Hz (`decode-mismatch` if not).
+ * waits while the consumer is busy. Each sample is the mean of all the
+ * channels ffmpeg decoded (its WAV header says how many), and the output is
+ * checked to be 32-bit float at that rate (`decode-mismatch` if not).
  * Throws a `SonorityError` saying why when ffmpeg cannot decode it or yields
  * no samples, `ffmpeg-missing` when the binary cannot be started.
  */
 export async function* decodeBlocks(filePath: string, blockSamples: number, options: DecodeOptions = {}): AsyncGenerator<Float32Array> {
   const binary = resolveFfmpegPath(options.ffmpegPath);
-  const channels = await probeChannels(filePath);
   // Own process group (POSIX): a terminal Ctrl-C reaches Sonority, which stops ffmpeg itself.
-  const child = spawn(binary, ffmpegArguments(filePath, channels, options), { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, detached: process.platform !== 'win32' });
+  const child = spawn(binary, ffmpegArguments(filePath, options), { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, detached: process.platform !== 'win32' });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 16_384) stderr += chunk.toString('utf8');
@@ -188,7 +201,8 @@ export async function* decodeBlocks(filePath: string, blockSamples: number, opti
   exited.catch(() => {});
   let samples = 0;
   try {
-    for await (const block of floatBlocks(wavSamples(child.stdout, binary), blockSamples)) {
+    const wav = await readWavStream(child.stdout, binary, outputRate(options));
+    for await (const block of floatBlocks(wav.samples, blockSamples, wav.channels)) {
       samples += block.length;
       yield block;
     }

@@ -53,12 +53,11 @@ async function statUnchanged(file: string, target: string, read: Stats | BigIntS
   return now;
 }
 
-async function writeTemporary(temp: string, bytes: Uint8Array, original: BigIntStats, mtime: ReplaceOptions['mtime']): Promise<void> {
-  const mode = Number(original.mode) & 0o7777;
-  const handle = await fs.open(temp, 'wx', mode);
+/** Fills the new temporary file `handle` with `bytes`, the original's permissions (and owner, where allowed) and the modification time `mtime` asks for, and flushes it. */
+async function fillTemporary(handle: fs.FileHandle, temp: string, bytes: Uint8Array, original: BigIntStats, mtime: ReplaceOptions['mtime']): Promise<void> {
   try {
     await handle.writeFile(bytes);
-    await handle.chmod(mode);
+    await handle.chmod(Number(original.mode) & 0o7777);
     await handle.chown(Number(original.uid), Number(original.gid)).catch(() => {}); // only root may give a file to another owner: best effort
     await handle.sync();
   } finally {
@@ -87,12 +86,17 @@ export async function replaceFileAtomically(file: string, bytes: Uint8Array, sta
   });
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.sonority-${randomBytes(4).toString('hex')}.tmp`);
   options.beforeWrite?.({ temporaryPath: temp, mtimeNs: original.mtimeNs });
+  // Created here or not at all ('wx'): a file of that name that already exists is someone else's and is never removed.
+  const handle = await fs.open(temp, 'wx', Number(original.mode) & 0o7777).catch((error) => {
+    throw describeWriteError(error, file);
+  });
   try {
-    await writeTemporary(temp, bytes, original, options.mtime);
+    await fillTemporary(handle, temp, bytes, original, options.mtime);
     await statUnchanged(file, target, original);
     await fs.rename(temp, target);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    // A temporary file that cannot be removed now stays named in the journal's pending entry, for the next run to remove.
+    await fs.rm(temp, { force: true }).catch(() => {});
     throw describeWriteError(error, file);
   }
   // Flush the rename; some systems cannot fsync a folder (Windows, some network mounts), and the file is already in place.

@@ -28,15 +28,22 @@ async function fileHasHash(path: string, hash: string): Promise<boolean | null> 
   return fs.readFile(path).then((bytes) => sha256(bytes) === hash, () => null);
 }
 
+/** Whether the temporary file `entry` names is still there (a failed write could not remove it). */
+async function temporaryFileLeft(entry: JournalEntry): Promise<boolean> {
+  return entry.temporaryPath !== null && (await fs.lstat(entry.temporaryPath).then((stat) => stat.isFile(), () => false));
+}
+
 /**
  * Settles a `pending` entry by what its file holds: the new bytes (`written`,
  * with the library and, for an undo's entry, `undoneId` as in
  * `settleAsWritten`; when the file cannot be described for the library, the
- * journal alone), the old ones (`not-written`), or unreadable (left pending).
+ * journal alone), the old ones (`not-written`, unless its temporary file is
+ * still there: the entry stays pending so that a later run removes it), or
+ * unreadable (left pending).
  */
 export async function settleByFile(db: Db, journal: JournalStore, entryId: number, undoneId: number | null = null): Promise<void> {
   const entry = journal.entry(entryId);
   const replaced = await fileHasHash(entry.path, entry.afterSha256);
   if (replaced === true) await settleAsWritten(db, journal, entry, undoneId).catch(() => journal.settleWritten(entry.id, undoneId));
-  if (replaced === false) journal.settle(entry.id, 'not-written');
+  if (replaced === false && !(await temporaryFileLeft(entry))) journal.settle(entry.id, 'not-written');
 }
