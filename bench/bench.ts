@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AnalyseRequest, TrackAnalysis } from '../src-main/core/analysis/analyse-file.ts';
+import type { TrackRequest, TrackResult } from '../src-main/core/analysis/analyse-track.ts';
 import { ffmpegArguments } from '../src-main/core/decode/decoder.ts';
 import { resolveFfmpegPath } from '../src-main/core/decode/ffmpeg-path.ts';
 import { openDatabase } from '../src-main/core/db/open-database.ts';
@@ -12,13 +12,14 @@ import { CACHE_DIR, ensureBenchLibrary } from './build-library.ts';
 import { forEachConcurrent, runFfmpeg } from './ffmpeg-jobs.ts';
 import { measureDescriptorSpeed, type DescriptorSpeed } from './descriptor-speed.ts';
 import { formatModelSpeed, measureModelSpeed } from './model-speed.ts';
+import { formatStageSpeeds, measureMusicnnStages } from './musicnn-stage-speed.ts';
 import { loadTensorFlow } from '../src-main/core/model/tf-runtime.ts';
 import { loadGenreModel } from '../src-main/core/model/genre-model.ts';
 
 const RESULTS_FILE = path.join(CACHE_DIR, 'bench-results.json');
 /** Decodes through the decoder interface like the analysis stage, computing nothing: isolates what the engine adds to decoding. */
 const DECODE_ONLY_WORKER = new URL('./decode-only-worker.ts', import.meta.url);
-/** Tracks timed one by one, in this thread, for the descriptor cost per minute of audio. */
+/** Tracks timed one by one, in this thread, for the descriptor and MusiCNN costs. */
 const DESCRIPTOR_SAMPLE_TRACKS = 6;
 /** What the engine adds to decoding must stay under this fraction of the decode time. */
 const OVERHEAD_TARGET = 0.1;
@@ -100,9 +101,9 @@ async function measure<T>(name: string, tracks: number, sampler: RssSampler, wor
 
 /** Every file through the decoder interface in a worker pool of the scan's size, without walking, tags, database or pipeline. */
 async function decodeThroughInterface(files: string[], workers: number, ffmpegPath: string): Promise<void> {
-  const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(DECODE_ONLY_WORKER, workers);
+  const pool = new WorkerPool<TrackRequest, TrackResult>(DECODE_ONLY_WORKER, workers);
   try {
-    await Promise.all(files.map((file) => pool.run({ path: file, declaredDurationSec: null, ffmpegPath })));
+    await Promise.all(files.map((file) => pool.run({ path: file, declaredDurationSec: null, ffmpegPath, parts: 'all' })));
   } finally {
     await pool.close();
   }
@@ -206,6 +207,7 @@ try {
   const sampleTracks = library.files.filter((_, i) => i % Math.floor(count / DESCRIPTOR_SAMPLE_TRACKS) === 0).slice(0, DESCRIPTOR_SAMPLE_TRACKS);
   const speed = await measureDescriptorSpeed(sampleTracks);
   const modelSpeed = await measureModelSpeed(sampleTracks);
+  const musicnnSpeed = await measureMusicnnStages(sampleTracks);
 
   const phases = { before: before.phase, interface: viaInterface.phase, engine: engine.phase, after: after.phase, scan: first.phase, rescan: rescan.phase };
   const ratios = compare(phases);
@@ -213,6 +215,9 @@ try {
   report(Object.values(phases), library.totalHours, ratios, speed, maxRssMb);
   const descriptorBytes = db.prepare('SELECT AVG(LENGTH(window_starts) + LENGTH(windows) + LENGTH(frame_starts) + LENGTH(frames) + 8) AS bytes FROM descriptors').get() as { bytes: number };
   console.log(`descriptor storage: ${descriptorBytes.bytes.toFixed(0)} bytes per track on average`);
+  const musicnnBytes = db.prepare(`SELECT AVG(LENGTH(window_starts) + LENGTH(window_patches) + LENGTH(patch_starts) + IFNULL(LENGTH(tags) + LENGTH(window_tags) + LENGTH(heads) + LENGTH(patch_heads) + LENGTH(embeddings), 0)) AS bytes FROM musicnn`).get() as { bytes: number };
+  console.log(`MusiCNN storage: ${musicnnBytes.bytes.toFixed(0)} bytes per track on average`);
+  console.log(`the same ${sampleTracks.length} tracks, one at a time in this thread:\n${formatStageSpeeds(speed, musicnnSpeed)}`);
   console.log(formatModelSpeed(modelSpeed));
   const results = {
     date: new Date().toISOString(),
@@ -223,6 +228,8 @@ try {
     ratios,
     descriptorSpeed: speed,
     descriptorBytesPerTrack: descriptorBytes.bytes,
+    musicnnSpeed,
+    musicnnBytesPerTrack: musicnnBytes.bytes,
     modelSpeed,
     overheadTarget: OVERHEAD_TARGET,
     maxRssMb,

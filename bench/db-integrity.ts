@@ -22,6 +22,7 @@ import { createTracksStore, type AnalysedFile } from '../src-main/core/db/tracks
 import { createScansStore } from '../src-main/core/db/scans-store.ts';
 import { createPredictionsStore } from '../src-main/core/db/predictions-store.ts';
 import { FEATURE_SET_VERSION } from '../src-main/core/analysis/analyse-file.ts';
+import { currentMusicnnVersion } from '../src-main/core/musicnn/model-metadata.ts';
 import { DESCRIPTOR_NAMES } from '../src-main/core/features/descriptors.ts';
 import { createRandom } from '../src-main/core/model/prng.ts';
 import { readModelMetadata } from '../src-main/core/model/model-files.ts';
@@ -57,7 +58,7 @@ function syntheticFile(i: number, random: () => number): AnalysedFile {
 function fillLibrary(db: Db, count: number): void {
   const random = createRandom(count);
   const model = readModelMetadata();
-  const tracks = createTracksStore(db, FEATURE_SET_VERSION);
+  const tracks = createTracksStore(db, FEATURE_SET_VERSION, currentMusicnnVersion());
   const predictions = createPredictionsStore(db, model);
   const scanId = createScansStore(db).start('/music');
   const labels = model.labels.length;

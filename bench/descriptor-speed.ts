@@ -10,6 +10,8 @@ export interface DescriptorSpeed {
   decodeMsPerTrackMinute: number;
   descriptorMsPerTrackMinute: number;
   descriptorMsPerAnalysedMinute: number;
+  decodeMsPerTrack: number;
+  descriptorMsPerTrack: number;
   /** Descriptor time over decode time for the same tracks. */
   descriptorsOverDecode: number;
 }
@@ -46,6 +48,8 @@ export async function measureDescriptorSpeed(files: readonly string[]): Promise<
     decodeMsPerTrackMinute: decodeMs / trackMinutes,
     descriptorMsPerTrackMinute: descriptorMs / trackMinutes,
     descriptorMsPerAnalysedMinute: descriptorMs / analysedMinutes,
+    decodeMsPerTrack: decodeMs / files.length,
+    descriptorMsPerTrack: descriptorMs / files.length,
     descriptorsOverDecode: descriptorMs / decodeMs,
   };
 }

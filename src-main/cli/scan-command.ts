@@ -16,6 +16,7 @@ function createReporter(io: CliIo, json: boolean) {
   const bar = !json && io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
   const failures: Array<{ path: string; message: string }> = [];
   let lastJsonProgress = Number.NEGATIVE_INFINITY;
+  const log = (line: string) => (bar ? bar.log(line) : io.stderr.write(`${line}\n`));
   return {
     failures,
     onEvent(event: ScanEvent): void {
@@ -27,11 +28,12 @@ function createReporter(io: CliIo, json: boolean) {
         if (event.type === 'progress') lastJsonProgress = now;
         writeJsonLine(io, event.type === 'progress' ? { type: 'progress', ...event.progress } : event);
       } else if (event.type === 'progress') bar?.update(event.progress);
+      else if (event.type === 'musicnn') log(`MusiCNN ${event.model} · ${event.runtime}${event.note ? ` (${event.note})` : ''}`);
       else if (event.type === 'classify' && event.done === event.total && event.total > 0) io.stderr.write(`Predicted genres for ${event.total} track${event.total === 1 ? '' : 's'}.\n`);
       else if (event.type === 'started') io.stderr.write(`Scanning ${event.root} with ${event.workers} worker thread${event.workers === 1 ? '' : 's'}…\n`);
     },
     finish: () => bar?.finish(),
-    log: (line: string) => (bar ? bar.log(line) : io.stderr.write(`${line}\n`)),
+    log,
   };
 }
 
@@ -68,7 +70,8 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
     if (values.json) writeJsonLine(io, { type: 'summary', ...summary });
     else printSummary(io, summary, reporter.failures);
     if (summary.status === 'cancelled') return EXIT_CODES.interrupted;
-    return summary.failed > 0 ? EXIT_CODES.finishedWithFailures : EXIT_CODES.ok;
+    // A file whose MusiCNN stage failed counts as analysed, but its failure was reported: exit 1 too.
+    return summary.failed > 0 || reporter.failures.length > 0 ? EXIT_CODES.finishedWithFailures : EXIT_CODES.ok;
   } finally {
     release();
     model.dispose();

@@ -1,8 +1,12 @@
 import { serveWorkerTasks } from '../pipeline/worker-tasks.ts';
-import { analyseFile, type AnalyseRequest, type TrackAnalysis } from './analyse-file.ts';
+import { loadMusicnnForAnalysis, type MusicnnModels } from '../musicnn/load-models.ts';
+import { analyseTrack, resultBuffers, type TrackRequest, type TrackResult } from './analyse-track.ts';
 
-serveWorkerTasks<AnalyseRequest, TrackAnalysis>(async (request, signal) => {
-  const value = await analyseFile(request, signal);
-  const buffers = [value.windows, value.frames].flatMap((m) => [m.starts.buffer, m.lengths.buffer, m.values.buffer] as ArrayBuffer[]);
-  return { value, transfer: buffers };
+/** The MusiCNN models of this worker: loaded on the first patch it meets, then kept (a failed load fails every later patch alike). */
+let models: Promise<MusicnnModels> | undefined;
+const loadModels = () => (models ??= loadMusicnnForAnalysis(process.env));
+
+serveWorkerTasks<TrackRequest, TrackResult>(async (request, signal) => {
+  const value = await analyseTrack(request, signal, loadModels);
+  return { value, transfer: resultBuffers(value) };
 });

@@ -3,6 +3,7 @@ import { nowIso, pathsUnder } from './time.ts';
 import { toBlob } from './blobs.ts';
 import type { TrackTags } from '../tags/read-tags.ts';
 import type { TrackAnalysis } from '../analysis/analyse-file.ts';
+import type { MusicnnVersion } from '../musicnn/model-metadata.ts';
 
 /** What the scan needs to know about a track it meets again. */
 export interface KnownTrack {
@@ -12,6 +13,10 @@ export interface KnownTrack {
   mtimeMs: number;
   status: 'pending' | 'analysed' | 'failed' | 'gone';
   analysedWithCurrentFeatures: boolean;
+  /** The duration the current descriptor analysis placed its windows on; null without one. */
+  analysedDurationSec: number | null;
+  /** Whether a MusiCNN analysis of the current model and input version is stored. */
+  musicnnCurrent: boolean;
 }
 
 /** Everything stored for a freshly analysed file. */
@@ -25,10 +30,15 @@ export interface AnalysedFile {
   analysis: TrackAnalysis;
 }
 
-/** Track persistence for the scan: lookups by path and content, saving, relocating, marking gone. */
-export function createTracksStore(db: Db, featureSet: string) {
+/**
+ * Track persistence for the scan: lookups by path and content, saving,
+ * relocating, marking gone. A track is current when it has descriptors of
+ * `featureSet` and, apart, a MusiCNN analysis of `musicnn`.
+ */
+export function createTracksStore(db: Db, featureSet: string, musicnn: MusicnnVersion) {
   const selectColumns = `SELECT t.id, t.path, t.size, t.mtime_ms AS mtimeMs, t.status,
-      EXISTS (SELECT 1 FROM analyses a WHERE a.track_id = t.id AND a.feature_set = @featureSet) AS current
+      (SELECT a.duration_sec FROM analyses a WHERE a.track_id = t.id AND a.feature_set = @featureSet) AS analysedDurationSec,
+      EXISTS (SELECT 1 FROM musicnn m WHERE m.track_id = t.id AND m.model = @model AND m.input_version = @inputVersion) AS musicnnCurrent
     FROM tracks t`;
   const byPath = db.prepare(`${selectColumns} WHERE t.path = @path`);
   const byContent = db.prepare(`${selectColumns} WHERE t.size = @size AND t.fingerprint = @fingerprint AND t.path <> @path`);
@@ -44,6 +54,7 @@ export function createTracksStore(db: Db, featureSet: string) {
     RETURNING id`);
   const clearGenres = db.prepare('DELETE FROM track_genres WHERE track_id = ?');
   const clearPredictions = db.prepare('DELETE FROM predictions WHERE track_id = ?');
+  const clearMusicnn = db.prepare('DELETE FROM musicnn WHERE track_id = ?');
   const addGenre = db.prepare('INSERT INTO track_genres (track_id, position, genre) VALUES (?, ?, ?)');
   const saveAnalysis = db.prepare(`INSERT OR REPLACE INTO analyses (track_id, feature_set, analysed_at, sample_rate, sample_count, duration_sec, rms, peak)
     VALUES (@trackId, @featureSet, @now, @sampleRate, @sampleCount, @durationSec, @rms, @peak)`);
@@ -52,27 +63,29 @@ export function createTracksStore(db: Db, featureSet: string) {
   const markGone = db.prepare(`UPDATE tracks SET status = 'gone', updated_at = @now
     WHERE path > @from AND path < @to AND status <> 'gone' AND (last_seen_scan IS NULL OR last_seen_scan <> @scanId)`);
 
-  const toKnown = (row: any): KnownTrack | undefined => (row ? { ...row, analysedWithCurrentFeatures: row.current === 1 } : undefined);
+  const toKnown = (row: any): KnownTrack | undefined => (row ? { ...row, analysedWithCurrentFeatures: row.analysedDurationSec !== null, musicnnCurrent: row.musicnnCurrent === 1 } : undefined);
+  const versions = { featureSet, model: musicnn.model, inputVersion: musicnn.inputVersion };
 
   return {
     /** The track stored at `path`, if any. */
-    findByPath: (path: string): KnownTrack | undefined => toKnown(byPath.get({ path, featureSet })),
+    findByPath: (path: string): KnownTrack | undefined => toKnown(byPath.get({ path, ...versions })),
     /** Tracks elsewhere with identical size and fingerprint (candidates for a move). */
     findSameContent: (size: number, fingerprint: string, path: string): KnownTrack[] =>
-      byContent.all({ size, fingerprint, path, featureSet }).map((row) => toKnown(row)!),
+      byContent.all({ size, fingerprint, path, ...versions }).map((row) => toKnown(row)!),
     /** Records that an unchanged track was seen by this scan. */
     markSeen: (id: number, scanId: number): void => void markSeen.run({ id, scanId }),
     /** Gives a moved track its new path, keeping its id and history. */
     relocate: (id: number, path: string, mtimeMs: number, scanId: number): void => void relocate.run({ id, path, mtimeMs, scanId, now: nowIso() }),
     /** Marks the track at `path` (if stored) as failed in this scan. */
     markFailed: (path: string, scanId: number): void => void setStatus.run({ path, status: 'failed', scanId, now: nowIso() }),
-    /** Stores tags, genres and analysis of a file in one transaction (dropping predictions made from an older analysis); returns the track id. */
+    /** Stores tags, genres and analysis of a file in one transaction (dropping predictions and MusiCNN analyses made from older audio); returns the track id. */
     saveAnalysed: db.transaction((file: AnalysedFile, scanId: number, trackId?: number): number => {
       if (trackId !== undefined) relocate.run({ id: trackId, path: file.path, mtimeMs: file.mtimeMs, scanId, now: nowIso() });
       const now = nowIso();
       const { id } = upsert.get({ ...file, ...file.tags, scanId, now }) as { id: number };
       clearGenres.run(id);
       clearPredictions.run(id);
+      clearMusicnn.run(id);
       file.tags.genres.forEach((genre, position) => addGenre.run(id, position, genre));
       const { analysis } = file;
       saveAnalysis.run({ trackId: id, ...analysis, now });

@@ -38,6 +38,22 @@ async function loadPortable(preferred: 'wasm' | 'cpu'): Promise<TfRuntime> {
   return { tf, backend: tf.getBackend(), source: '@tensorflow/tfjs' };
 }
 
+/**
+ * Whether `loadTensorFlow(env)` would try a native package: one of them can
+ * be resolved and `SONORITY_TF_BACKEND` does not pick a portable backend.
+ * Nothing is loaded (it may still fail to load, where its library is missing).
+ */
+export function nativeTensorFlowInstalled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.SONORITY_TF_BACKEND === 'wasm' || env.SONORITY_TF_BACKEND === 'cpu') return false;
+  return NATIVE_PACKAGES.some((name) => {
+    try {
+      return Boolean(import.meta.resolve(name));
+    } catch {
+      return false;
+    }
+  });
+}
+
 let loaded: Promise<TfRuntime> | undefined;
 
 /**

@@ -8,12 +8,16 @@ import type { Db } from '../db/open-database.ts';
 import { createTracksStore } from '../db/tracks-store.ts';
 import { createFailuresStore } from '../db/failures-store.ts';
 import { createScansStore } from '../db/scans-store.ts';
-import { FEATURE_SET_VERSION, type AnalyseRequest, type TrackAnalysis } from '../analysis/analyse-file.ts';
+import { createMusicnnStore } from '../db/musicnn-store.ts';
+import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
+import type { TrackRequest, TrackResult } from '../analysis/analyse-track.ts';
+import { currentMusicnnVersion } from '../musicnn/model-metadata.ts';
+import { forcedMusicnnRuntime } from '../musicnn/tagger-runtime.ts';
 import { walkFolder, type FoundFile } from './walk.ts';
 import { ProgressTracker, type Outcome, type ScanProgress } from './progress.ts';
 import { classifyLibrary } from '../classify/classify-library.ts';
 import type { GenreModel } from '../model/genre-model.ts';
-import { assertUnchangedSinceWalk, attachTags, storeAnalysed, triage, type Candidate, type StageContext } from './scan-stages.ts';
+import { analysisRequest, assertUnchangedSinceWalk, attachTags, storeAnalysed, triage, withResult, type ScanItem, type StageContext } from './scan-stages.ts';
 import { removeAbandonedTemporaryFiles } from '../writeback/settle-pending.ts';
 
 export type ScanEvent =
@@ -21,6 +25,8 @@ export type ScanEvent =
   | { type: 'found'; path: string }
   | { type: 'failure'; path: string; stage: string; code: string; message: string }
   | { type: 'progress'; progress: ScanProgress }
+  /** Once per scan, when the first MusiCNN analysis comes back: the model and the runtime that ran it (again should a worker use another). */
+  | { type: 'musicnn'; model: string; runtime: string; note?: string }
   | { type: 'classify'; done: number; total: number };
 
 export interface ScanOptions {
@@ -29,7 +35,7 @@ export interface ScanOptions {
   ffmpegPath?: string;
   /** Worker threads for decoding and DSP (default: the number of cores). */
   workers?: number;
-  /** Worker script of the analysis stage (default: the descriptor analysis); a module that serves `AnalyseRequest` → `TrackAnalysis`. */
+  /** Worker script of the analysis stage (default: descriptors and MusiCNN); a module that serves `TrackRequest` → `TrackResult`. */
   analysisWorker?: URL;
   /** Genre model for the classify stage, run after the analysis on every track it has not predicted yet. */
   model?: GenreModel;
@@ -57,6 +63,17 @@ export interface ScanSummary {
 
 const ANALYSIS_WORKER = new URL('../analysis/analysis-worker.ts', import.meta.url);
 
+/** Emits a `musicnn` event for each runtime the analysis results name, the first time one does. */
+function musicnnRuntimeAnnouncer(emit: (event: ScanEvent) => void): (result: TrackResult) => void {
+  const announced = new Set<string>();
+  return ({ musicnn }) => {
+    if (!musicnn.ok || !musicnn.analysis.runtime || announced.has(musicnn.analysis.runtime)) return;
+    const { model, runtime, runtimeNote } = musicnn.analysis;
+    announced.add(runtime);
+    emit({ type: 'musicnn', model, runtime, ...(runtimeNote ? { note: runtimeNote } : {}) });
+  };
+}
+
 /** Resolves the folder to scan, with a specific error when it is missing or not a folder. */
 async function resolveRoot(root: string): Promise<string> {
   const resolved = path.resolve(root);
@@ -78,7 +95,8 @@ async function resolveRoot(root: string): Promise<string> {
 export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   const root = await resolveRoot(options.root);
   const emit = options.onEvent ?? (() => {});
-  const tracks = createTracksStore(options.db, FEATURE_SET_VERSION);
+  forcedMusicnnRuntime(process.env); // a bad setting stops the scan here rather than failing every file's MusiCNN stage
+  const tracks = createTracksStore(options.db, FEATURE_SET_VERSION, currentMusicnnVersion());
   const failures = createFailuresStore(options.db);
   const scans = createScansStore(options.db);
   const scanId = scans.start(root);
@@ -88,7 +106,12 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
     progress.record(outcome);
     emit({ type: 'progress', progress: progress.snapshot() });
   };
-  const context: StageContext = { scanId, tracks, failures, retryFailed: options.retryFailed ?? false, settle };
+  const reportPartialFailure = (file: FoundFile, stage: string, { code, message }: { code: string; message: string }) => emit({ type: 'failure', path: file.path, stage, code, message });
+  const context: StageContext = {
+    scanId, tracks, failures, musicnn: createMusicnnStore(options.db), retryFailed: options.retryFailed ?? false,
+    atomically: (work) => options.db.transaction(work)(), settle, reportPartialFailure,
+  };
+  const announceRuntime = musicnnRuntimeAnnouncer(emit);
   const recordFailure = (file: { path: string; size?: number; mtimeMs?: number }, stage: string, error: unknown) => {
     const { code, message } = describeFileError(error);
     failures.record({ path: file.path, stage, code, message, size: file.size ?? null, mtimeMs: file.mtimeMs ?? null }, scanId);
@@ -101,25 +124,25 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   // A problem that makes every file fail (no working ffmpeg) stops the scan instead.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const pool = new WorkerPool<AnalyseRequest, TrackAnalysis>(options.analysisWorker ?? ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
+  const pool = new WorkerPool<TrackRequest, TrackResult>(options.analysisWorker ?? ANALYSIS_WORKER, options.workers ?? os.availableParallelism());
   emit({ type: 'started', scanId, root, workers: pool.size });
   const stages: Stage[] = [
     { name: 'triage', concurrency: 4, run: (file: FoundFile) => triage(file, context) },
-    { name: 'tags', concurrency: 2, run: (candidate: Candidate) => attachTags(candidate) },
+    { name: 'tags', concurrency: 2, run: (item: ScanItem) => attachTags(item) },
     {
       name: 'analyse',
       concurrency: pool.size,
-      run: async (candidate: Candidate, signal) => {
-        const request = { path: candidate.path, declaredDurationSec: candidate.tags?.durationSec ?? null, ffmpegPath: options.ffmpegPath };
-        const analysis = await pool.run(request, { signal }).catch((error: { code?: string }) => {
+      run: async (item: ScanItem, signal) => {
+        const result = await pool.run(analysisRequest(item, options.ffmpegPath), { signal }).catch((error: { code?: string }) => {
           if (error.code === 'ffmpeg-missing') stop.abort(error);
           throw error;
         });
-        await assertUnchangedSinceWalk(candidate);
-        return { ...candidate, analysis };
+        await assertUnchangedSinceWalk(item);
+        announceRuntime(result);
+        return withResult(item, result);
       },
     },
-    { name: 'store', run: (candidate: Candidate) => storeAnalysed(candidate, context) },
+    { name: 'store', run: (item: ScanItem) => storeAnalysed(item, context) },
   ];
 
   async function* walkAndCount(): AsyncGenerator<FoundFile> {
