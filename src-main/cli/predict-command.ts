@@ -9,6 +9,8 @@ import { analyseOneFile } from './analyse-one.ts';
 import { loadModelForCli } from './model-loading.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
 import { formatClock, probabilityBar } from './format.ts';
+import { gtzanOpinion } from '../core/opinion/experts.ts';
+import { describeMusicnn, describeOpinion, gtzanReliability, musicnnLines, runMusicnnForCli, type MusicnnView, type OpinionView } from './predict-musicnn.ts';
 
 export const PREDICT_USAGE = 'sonority predict <file> [--json] [--model DIR] [--ffmpeg PATH]';
 
@@ -19,14 +21,17 @@ function verdict(p: TrackPrediction, genre: (label: string) => string, threshold
   return p.confident ? `${genre(first!.label)} (confident)` : `${genre(first!.label)}, but not confident enough to suggest`;
 }
 
-function printPrediction(io: CliIo, result: ReturnType<typeof describe>, text: { verdict: string }): void {
+function printPrediction(io: CliIo, result: ReturnType<typeof describe>, text: { verdict: string }, musicnn: MusicnnView, opinion: OpinionView): void {
   io.stdout.write(`${result.file}\n  tags: ${result.tagGenres.length ? result.tagGenres.join(', ') : '(no genre)'}\n  verdict: ${text.verdict}\n\n`);
   for (const g of result.genres) io.stdout.write(`  ${g.genre.padEnd(10)} ${probabilityBar(g.probability, 30)} ${(100 * g.probability).toFixed(1).padStart(5)}%\n`);
   io.stdout.write(`\n  timeline (${result.timeline.length} window${result.timeline.length === 1 ? '' : 's'}):\n`);
-  for (const w of result.timeline) {
+  result.timeline.forEach((w, i) => {
     const best = Object.entries(w.probabilities).sort((a, b) => b[1] - a[1]).slice(0, 3);
-    io.stdout.write(`  ${formatClock(w.startSec)}–${formatClock(w.endSec)}  ${best.map(([g, p]) => `${g} ${(100 * p).toFixed(0)}%`).join(' · ')}\n`);
-  }
+    const heard = musicnn.windows[i]?.topGenre;
+    const musicnnTop = musicnn.abstains || musicnn.error ? '' : `  | MusiCNN: ${heard ? `${heard.genre} ${(100 * heard.probability).toFixed(0)}%` : '—'}`;
+    io.stdout.write(`  ${formatClock(w.startSec)}–${formatClock(w.endSec)}  ${best.map(([g, p]) => `${g} ${(100 * p).toFixed(0)}%`).join(' · ')}${musicnnTop}\n`);
+  });
+  io.stdout.write(`${musicnnLines(musicnn, opinion, (p) => probabilityBar(p, 30)).join('\n')}\n`);
 }
 
 function describe(file: string, tagGenres: string[], matrix: DescriptorMatrix, p: TrackPrediction, taxonomy: Taxonomy, labels: string[]) {
@@ -49,7 +54,7 @@ function describe(file: string, tagGenres: string[], matrix: DescriptorMatrix, p
   };
 }
 
-/** `sonority predict <file>`: the model's genres for one file, with probabilities and the per-window timeline. */
+/** `sonority predict <file>`: the GTZAN model's and MusiCNN's genres for one file (MusiCNN also moods, eras, voice, instrumentation and its four heads), the combined opinion, and the per-window timeline. */
 export async function predictCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, model: { type: 'string' }, ffmpeg: { type: 'string' } } });
   if (positionals.length !== 1) throw new SonorityError('usage', `give exactly one audio file\nusage: ${PREDICT_USAGE}`);
@@ -60,7 +65,12 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
   model.dispose();
   const { metadata } = model;
   const result = describe(file, genres, analysis.windows, prediction!, taxonomy, metadata.labels);
-  if (values.json) writeJsonLine(io, { modelId: metadata.id, featureSet: metadata.featureSet, ...result });
-  else printPrediction(io, result, { verdict: verdict(prediction!, (l) => displayNameForLabel(taxonomy, l), metadata.ood.threshold) });
+  const windows = Array.from(analysis.windows.starts, (start, i) => ({ start, length: analysis.windows.lengths[i]! }));
+  const run = await runMusicnnForCli(io, file, windows, values.ffmpeg);
+  const musicnn = describeMusicnn(taxonomy, run, result.timeline.map((w) => w.startSec));
+  const gtzan = gtzanOpinion(taxonomy, { labels: metadata.labels, probabilities: prediction!.probabilities, outOfDistribution: prediction!.outOfDistribution, oodScore: prediction!.oodScore }, gtzanReliability(io, values.model));
+  const opinion = describeOpinion(taxonomy, gtzan, run);
+  if (values.json) writeJsonLine(io, { modelId: metadata.id, featureSet: metadata.featureSet, ...result, musicnn, opinion });
+  else printPrediction(io, result, { verdict: verdict(prediction!, (l) => displayNameForLabel(taxonomy, l), metadata.ood.threshold) }, musicnn, opinion);
   return 0;
 }
