@@ -55,17 +55,18 @@ describe('the classify stage and the review list', () => {
     expect(medley.windowBytes).toBe(3 * 10 * 4);
   });
 
-  it('lists as disputed only the track whose tag a confident prediction contradicts', async () => {
+  it('lists as disputed the tracks whose tag the experts that know its genre contradict, most disputed first', async () => {
     const lines = await review('--disputed');
-    expect(lines.at(-1)).toMatchObject({ type: 'summary', status: 'disputed', count: 1, modelId: metadata.id });
+    // Classical tagged Metal (both experts know Metal) and classical tagged House (MusiCNN knows House, as Electronic, and hears none).
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', status: 'disputed', count: 2, modelId: metadata.id });
     expect(lines[0]).toMatchObject({ path: files.taggedWrong, tagGenres: ['Metal'], predictedGenre: 'Classical', status: 'disputed' });
     expect(lines[0]!.probability).toBeGreaterThanOrEqual(metadata.decision.confidentProbability);
     const all = Object.fromEntries((await review()).filter((l) => l.type === 'track').map((l) => [l.path, l.status]));
     expect(all[files.taggedRight]).toBe('agrees');
     expect(all[files.untagged]).toBe('untagged');
     expect(all[files.whale]).toBe('out-of-distribution');
-    // The model cannot predict House, so a confident Classical is no conflict it can judge.
-    expect(all[files.otherGenre]).toBe('outside-model');
+    // The GTZAN model cannot predict House, but MusiCNN can judge it (README: "One opinion from several experts").
+    expect(all[files.otherGenre]).toBe('disputed');
     const text = await runCli(['review', '--disputed', '--db', db]);
     expect(text.stdout).toContain('Metal → Classical');
   });

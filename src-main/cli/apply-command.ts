@@ -10,9 +10,10 @@ export const APPLY_USAGE = `sonority apply [--min-confidence X] [--untagged] [--
 
 /**
  * `sonority apply`: writes every review decision not written yet and, with
- * `--min-confidence X`, the model's top genre for untagged, disputed or
- * unsure tracks at that calibrated probability or above; `--dry-run` prints
- * the exact diff first. Journaled: `sonority undo --last` reverts it.
+ * `--min-confidence X`, the combined opinion's top genre for untagged or
+ * disputed tracks at that combined confidence or above (`planApply`);
+ * `--dry-run` prints the exact diff first. Journaled: `sonority undo --last`
+ * reverts it.
  */
 export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -20,7 +21,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     options: { 'min-confidence': { type: 'string' }, untagged: { type: 'boolean' }, disputed: { type: 'boolean' }, folder: { type: 'string' }, artist: { type: 'string' }, album: { type: 'string' }, model: { type: 'string' }, ...WRITE_OPTIONS },
   });
   const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
-  if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) throw new SonorityError('usage', `--min-confidence is a probability between 0 and 1, not "${values['min-confidence']}"`);
+  if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) throw new SonorityError('usage', `--min-confidence is a confidence between 0 and 1, not "${values['min-confidence']}"`);
   if ((values.untagged || values.disputed) && minConfidence === undefined) throw new SonorityError('usage', '--untagged and --disputed choose which predictions to write: give --min-confidence too');
   const metadata = readModelMetadata(values.model ?? (io.env.SONORITY_MODEL || undefined));
   return withDatabase(values.db, io.env, async (db) => {
@@ -34,7 +35,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       else io.stdout.write('Nothing to apply: no decision waits to be written and no prediction passes the filters.\n');
       return 0;
     }
-    const notes = plan.map((p) => (p.source === 'decision' ? '  (decision)' : `  (model ${(100 * p.confidence!).toFixed(0)}%)`));
+    const notes = plan.map((p) => (p.source === 'decision' ? '  (decision)' : `  (experts ${(100 * p.confidence!).toFixed(0)}%)`));
     return runWrites(io, db, 'apply', plan.map((p) => ({ path: p.path, genres: p.genres, modelId: p.modelId, checkUnchangedSinceScan: true })), values, notes);
   });
 }

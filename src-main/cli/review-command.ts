@@ -28,7 +28,7 @@ function decisionFrom(values: { accept?: boolean; 'accept-top'?: string; choose?
 
 const STATUSES: readonly ReviewStatus[] = ['disputed', 'agrees', 'untagged', 'unsure', 'outside-model', 'out-of-distribution'];
 
-/** `sonority review [--disputed]`: predicted tracks with their review status; `--disputed` lists tag/prediction conflicts, surest first. */
+/** `sonority review [--disputed]`: judged tracks with their review status from the combined opinion; `--disputed` lists the disputed tags, most disputed first. */
 export async function reviewCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
@@ -48,14 +48,16 @@ export async function reviewCommand(args: string[], io: CliIo): Promise<number> 
   const entries = await withDatabase(values.db, io.env, (db) => listReview(db, metadata.id, taxonomy, only), 'read');
   const shown = entries.slice(0, limit);
   if (values.json) {
-    for (const entry of shown) writeJsonLine(io, { type: 'track', ...entry });
+    for (const { explain, ...entry } of shown) writeJsonLine(io, { type: 'track', ...entry, explanation: explain() });
     writeJsonLine(io, { type: 'summary', modelId: metadata.id, status: only ?? 'all', count: entries.length });
     return 0;
   }
   io.stdout.write(`${entries.length} track${entries.length === 1 ? '' : 's'}${only ? ` ${only}` : ' predicted'} (model ${metadata.id})\n`);
   for (const e of shown) {
     const tags = e.tagGenres.length ? e.tagGenres.join(', ') : '(no genre)';
-    io.stdout.write(`  ${(100 * e.probability).toFixed(0).padStart(3)}%  ${tags} → ${e.predictedGenre}${e.ambiguous ? ' (ambiguous)' : ''}  [${e.status}]\n        ${e.path}\n`);
+    const suggested = e.suggestedGenre === null ? '—' : `${e.suggestedGenre} ${(100 * e.suggestedConfidence!).toFixed(0)}%`;
+    const dispute = e.tagGenres.length && e.status !== 'outside-model' && e.status !== 'out-of-distribution' ? `, dispute ${(100 * e.dispute).toFixed(0)}%` : '';
+    io.stdout.write(`  ${tags} → ${suggested}${e.ambiguous ? ' (ambiguous)' : ''}  [${e.status}${dispute}]\n        ${e.explain().experts}\n        ${e.path}\n`);
   }
   if (shown.length < entries.length) io.stdout.write(`  … and ${entries.length - shown.length} more (--limit)\n`);
   return 0;

@@ -67,6 +67,8 @@ export interface TrackDetail {
   } | null;
   /** The opinion of the classifier trained on the user's trusted tags, when one is trained. */
   library: LibraryOpinion | null;
+  /** The experts' combined opinion (null without a prediction by the model or a MusiCNN analysis). */
+  opinion: CombinedView | null;
   /** The decisions made about the track, newest first. */
   decisions: { id: number; action: string; genres: string[]; decidedAt: string }[];
 }
@@ -87,9 +89,26 @@ export interface ReviewItem {
   reason: string;
   /** The opinion of the classifier trained on the user's trusted tags, when one is trained. */
   library: LibraryOpinion | null;
+  /** The combined opinion of the experts (README: "One opinion from several experts"), which orders the queue. */
+  opinion: CombinedView;
 }
 
-/** Which changes an apply proposes: pending decisions only, or also the model's top genre for undecided tracks (all = untagged, disputed and unsure). */
+/** The combined genre opinion of a track, for people: its numbers and one line each. */
+export interface CombinedView {
+  /** The tag's dispute, 0 … 1 (disputed from 0.5; 0 when untagged or no expert knows its genre). */
+  dispute: number;
+  /** The combined top genre and its confidence (null when no expert speaks). */
+  suggestedGenre: string | null;
+  confidence: number | null;
+  /** What each expert says: "GTZAN model: Classical 63%; MusiCNN: jazz 0.56". */
+  experts: string;
+  /** Per tag genre, why it is (not) disputed. */
+  disputes: string[];
+  /** Why the top genre is suggested, or null. */
+  suggestion: string | null;
+}
+
+/** Which changes an apply proposes: pending decisions only, or also the combined opinion's top genre for undecided tracks (all = untagged and disputed). */
 export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
 
 /** One change an apply proposes, as people see it. */

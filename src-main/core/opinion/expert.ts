@@ -73,8 +73,19 @@ export interface BroadGenreEvidence {
 
 /** The broad genre of a genre: the top of its line of parents; an unknown genre is its own. */
 export function broadGenreOf(taxonomy: Taxonomy, genre: string): string {
-  return broaderGenres(taxonomy, genre).at(-1) ?? genre;
+  let known = BROAD_GENRES.get(taxonomy);
+  if (!known) BROAD_GENRES.set(taxonomy, (known = new Map()));
+  let broad = known.get(genre);
+  if (broad === undefined) {
+    broad = broaderGenres(taxonomy, genre).at(-1) ?? genre;
+    if (known.size >= 20_000) known.clear();
+    known.set(genre, broad);
+  }
+  return broad;
 }
+
+/** Per taxonomy, the broad genre of each genre asked for (the review lists ask for the same few for every track). */
+const BROAD_GENRES = new WeakMap<Taxonomy, Map<string, string>>();
 
 /**
  * An expert's evidence per broad genre it knows, favourite first. Empty when

@@ -8,7 +8,7 @@ import { listReview } from './review-list.ts';
 
 /** Which tracks a batch apply considers. */
 export interface ApplyFilters {
-  /** Also write the model's top genre where its calibrated probability is at least this (never out of distribution). */
+  /** Also write the combined opinion's top genre where its combined confidence is at least this (never out of distribution). */
   minConfidence?: number;
   /** Predictions only for tracks without a genre tag. */
   untaggedOnly?: boolean;
@@ -42,11 +42,13 @@ function trackFilter(db: Db, filters: ApplyFilters): (trackId: number) => boolea
 
 /**
  * What `apply` writes: every decision that sets genres and is not written
- * yet, and, with `minConfidence`, the model's top genre for undecided tracks
- * that are untagged, disputed or unsure at that probability (never for tracks
- * out of distribution, agreeing already, or tagged only with genres the model
- * does not know), all narrowed by the folder, artist and album filters and
- * passed through the taxonomy's write policy (`refused`: what it does not allow).
+ * yet, and, with `minConfidence`, the combined opinion's top genre (README:
+ * "One opinion from several experts") for undecided tracks that are
+ * untagged or disputed, at that combined confidence or above — never for
+ * tracks out of distribution, agreeing already, undisputed (`unsure`), or
+ * tagged only with genres no expert knows — all narrowed by the folder,
+ * artist and album filters and passed through the taxonomy's write policy
+ * (`refused`: what it does not allow).
  */
 export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): { writes: PlannedWrite[]; refused: { path: string; message: string }[] } {
   const inScope = trackFilter(db, filters);
@@ -56,10 +58,11 @@ export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: 
   if (filters.minConfidence !== undefined) {
     const decided = decisions.decidedTrackIds();
     const chosen = [filters.disputedOnly && 'disputed', filters.untaggedOnly && 'untagged'].filter((status): status is string => Boolean(status));
-    const wanted = chosen.length ? chosen : ['disputed', 'untagged', 'unsure'];
+    const wanted = chosen.length ? chosen : ['disputed', 'untagged'];
     for (const entry of listReview(db, modelId, taxonomy)) {
-      if (decided.has(entry.trackId) || !inScope(entry.trackId) || !wanted.includes(entry.status) || entry.probability < filters.minConfidence) continue;
-      candidates.push({ trackId: entry.trackId, path: entry.path, genres: [entry.predictedGenre], source: 'prediction', confidence: entry.probability, modelId });
+      if (decided.has(entry.trackId) || !inScope(entry.trackId) || !wanted.includes(entry.status)) continue;
+      if (entry.suggestedGenre === null || entry.suggestedConfidence === null || entry.suggestedConfidence < filters.minConfidence) continue;
+      candidates.push({ trackId: entry.trackId, path: entry.path, genres: [entry.suggestedGenre], source: 'prediction', confidence: entry.suggestedConfidence, modelId });
     }
   }
   const writes: PlannedWrite[] = [];

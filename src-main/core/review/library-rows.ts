@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Db } from '../db/open-database.ts';
-import { canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { LibraryRow } from '../shapes.ts';
 import { listReview } from './review-list.ts';
 
@@ -19,7 +19,7 @@ export function libraryTracks(db: Db, modelId: string | null, taxonomy: Taxonomy
     return {
       id: row.id, fileName: path.basename(row.path), title: row.title, artist: row.artist, album: row.album,
       genres: review?.tagGenres ?? canonicalGenres(taxonomy, JSON.parse(row.genres) as string[]),
-      predicted: review ? displayNameForLabel(taxonomy, review.predictedLabel) : null,
+      predicted: review?.predictedGenre ?? null,
       confidence: review?.probability ?? null,
       status: review?.status ?? 'not-predicted',
     };

@@ -26,14 +26,35 @@ function groupOf(entry: ReviewEntry, opinion: LibraryOpinion | undefined): numbe
 const percent = (p: number) => `${Math.round(p * 100)}%`;
 
 function reasonFor(entry: ReviewEntry, group: number, alternatives: GenreProbability[], skipped: boolean, opinion: LibraryOpinion | undefined): string {
-  const [first, second] = alternatives as [GenreProbability, GenreProbability];
+  const [first, second] = alternatives;
   const tag = entry.tagGenres.length ? `Tagged ${entry.tagGenres.join(', ')}` : 'No genre tag';
-  const view = group === DISPUTED && entry.status !== 'disputed' ? `the model leans to ${first.genre} (${percent(first.probability)})`
+  const combined = entry.suggestedGenre === null ? 'no expert can judge it' : `the experts suggest ${entry.suggestedGenre} (${percent(entry.suggestedConfidence ?? 0)})`;
+  const view = !first ? (group === DISPUTED ? `the experts dispute it (${percent(entry.dispute)}): ${combined}` : combined)
+    : group === DISPUTED && entry.status !== 'disputed' ? `the model leans to ${first.genre} (${percent(first.probability)})`
     : group === DISPUTED ? `the model is ${percent(first.probability)} sure it is ${first.genre}`
-    : group === AMBIGUOUS ? `the model hesitates between ${first.genre} (${percent(first.probability)}) and ${second.genre} (${percent(second.probability)})`
+    : group === AMBIGUOUS && second ? `the model hesitates between ${first.genre} (${percent(first.probability)}) and ${second.genre} (${percent(second.probability)})`
     : group === UNTAGGED ? `the model suggests ${first.genre} (${percent(first.probability)})`
     : `the model leans to ${first.genre} (${percent(first.probability)}) but is not sure`;
   return `${skipped ? 'Skipped earlier. ' : ''}${tag}; ${view}.${libraryReason(opinion)}`;
+}
+
+/**
+ * How strongly a track of the disputed group is disputed: by the combined
+ * opinion and the library's own classifier's flag both first, then by the
+ * stronger of the combined dispute and the library's doubt.
+ */
+function disputeStrength(entry: ReviewEntry, opinion: LibraryOpinion | undefined): [number, number] {
+  const byExperts = entry.status === 'disputed';
+  const byLibrary = opinion?.flagged === true;
+  return [Number(byExperts) + Number(byLibrary), Math.max(byExperts ? entry.dispute : 0, byLibrary ? opinion!.doubt ?? 0 : 0)];
+}
+
+function compareDisputes(a: [number, number], b: [number, number]): number {
+  return b[0] - a[0] || b[1] - a[1];
+}
+
+function albumOf(db: Db, trackId: number): string | null {
+  return (db.prepare('SELECT album FROM tracks WHERE id = ?').get(trackId) as { album: string | null } | undefined)?.album ?? null;
 }
 
 /** Album and the model's genres, most probable first, for the given tracks (one query). */
@@ -45,21 +66,11 @@ function detailsOf(db: Db, modelId: string, taxonomy: Taxonomy, trackIds: number
   }));
 }
 
-/** How strongly a disputed track is disputed: by both models first, then by the surer of the two. */
-function disputeStrength(entry: ReviewEntry, opinion: LibraryOpinion | undefined): [number, number] {
-  const byBase = entry.status === 'disputed';
-  const byLibrary = opinion?.flagged === true;
-  return [Number(byBase) + Number(byLibrary), Math.max(byBase ? entry.probability : 0, byLibrary ? opinion!.doubt ?? 0 : 0)];
-}
-
-function compareDisputes(a: [number, number], b: [number, number]): number {
-  return b[0] - a[0] || b[1] - a[1];
-}
-
 /**
  * The tracks still to decide, in the order a person should see them:
- * disputed (by both the base model and the library's own classifier first,
- * then surest first), then ambiguous, then untagged and then unsure
+ * disputed (by the combined opinion of the experts, or flagged by the
+ * library's own classifier: by both first, then by the stronger of the
+ * combined dispute and the library's doubt), then ambiguous, then untagged and then unsure
  * (most confident first); tracks whose latest decision is `skip` follow all
  * the others in the same order, and tracks with any other decision are left
  * out, as are agreeing, out-of-distribution and outside-the-model tracks.
@@ -75,10 +86,11 @@ export function reviewQueue(db: Db, modelId: string, taxonomy: Taxonomy): Review
     .sort((a, b) => Number(a.skipped) - Number(b.skipped) || a.group - b.group || (a.group === DISPUTED ? compareDisputes(a.strength, b.strength) : 0));
   const details = detailsOf(db, modelId, taxonomy, queued.map((q) => q.entry.trackId));
   return queued.map(({ entry, group, skipped, opinion }) => {
-    const { album, alternatives } = details.get(entry.trackId)!;
+    const { album, alternatives } = details.get(entry.trackId) ?? { album: albumOf(db, entry.trackId), alternatives: [] };
     return {
       trackId: entry.trackId, title: entry.title, artist: entry.artist, album, genres: entry.tagGenres,
       status: entry.status, ambiguous: entry.ambiguous, alternatives, reason: reasonFor(entry, group, alternatives, skipped, opinion), library: opinion ?? null,
+      opinion: { dispute: entry.dispute, suggestedGenre: entry.suggestedGenre, confidence: entry.suggestedConfidence, ...entry.explain() },
     };
   });
 }

@@ -8,7 +8,8 @@ import { DESCRIPTOR_NAMES, type DescriptorName } from '../features/descriptors.t
 import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
 import { matrixRows, meanRows } from '../features/stats.ts';
 import { canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
-import { genreProbabilities, statusOf } from './review-list.ts';
+import { genreProbabilities } from './review-list.ts';
+import { judgeStoredTrack } from './track-opinion.ts';
 
 /** The descriptors the track view shows: timbre, loudness and the harmonic/percussive split. */
 export const SHOWN_DESCRIPTORS: readonly DescriptorName[] = [
@@ -34,8 +35,9 @@ function predictionView(stored: StoredPrediction, modelId: string, taxonomy: Tax
 
 /**
  * One track as the track view shows it: tags, genres (display names through
- * the taxonomy), review status (the review lists' rule; `not-predicted`
- * without `model` or its prediction), the analysis (feature set, the stored
+ * the taxonomy), review status and combined opinion (the review lists'
+ * rule; `not-predicted` without `model`, or without its prediction and a
+ * MusiCNN analysis), the analysis (feature set, the stored
  * track tempo, `SHOWN_DESCRIPTORS` as means over the windows), the model's
  * prediction with its per-window timeline, and the decisions, newest first.
  * Throws `not-in-library` for an unknown id.
@@ -45,17 +47,19 @@ export function describeTrack(db: Db, trackId: number, model: { id: string; feat
   const analysis = readAnalysis(db, trackId, model?.featureSet ?? FEATURE_SET_VERSION);
   const stored = model ? readPrediction(db, trackId, model.id) : null;
   const genres = canonicalGenres(taxonomy, track.genres);
+  const judged = model ? judgeStoredTrack(db, trackId, model.id, taxonomy, genres) : null;
   return {
     id: track.id, path: track.path, title: track.title, artist: track.artist, album: track.album,
     durationSec: track.tagDurationSec ?? analysis?.durationSec ?? null,
     format: track.codec ? `${track.container} (${track.codec})` : track.container,
     genres,
-    status: stored ? statusOf(taxonomy, stored, genres) : 'not-predicted',
+    status: judged?.status ?? 'not-predicted',
     featureSet: analysis?.featureSet ?? null,
     tempo: analysis?.tempo ?? null,
     descriptors: analysis ? descriptorMeans(analysis) : [],
     prediction: stored && model ? predictionView(stored, model.id, taxonomy) : null,
     library: model ? libraryOpinionOf(db, model.id, trackId) : null,
+    opinion: judged && { dispute: judged.dispute, suggestedGenre: judged.suggestion?.genre ?? null, confidence: judged.suggestion?.confidence ?? null, ...judged.explain() },
     decisions: createDecisionsStore(db).ofTrack(trackId),
   };
 }

@@ -33,6 +33,17 @@ function sameGenreIn(taxonomy: Taxonomy, builtIn: GenreDefinition): GenreDefinit
  * itself, an unknown genre as any unknown tag is.
  */
 function genreIn(taxonomy: Taxonomy, name: string): string {
+  let names = GENRE_NAMES.get(taxonomy);
+  if (!names) GENRE_NAMES.set(taxonomy, (names = new Map()));
+  let found = names.get(name);
+  if (found === undefined) names.set(name, (found = findGenreIn(taxonomy, name)));
+  return found;
+}
+
+/** Per taxonomy, `genreIn` of each table name (the same 29 for every track). */
+const GENRE_NAMES = new WeakMap<Taxonomy, Map<string, string>>();
+
+function findGenreIn(taxonomy: Taxonomy, name: string): string {
   for (const spelling of [name, ...broaderGenres(BUILT_IN, name)]) {
     const builtIn = BUILT_IN.byKey.get(normaliseGenreKey(spelling));
     const found = builtIn && sameGenreIn(taxonomy, builtIn);

@@ -57,6 +57,9 @@ export interface Taxonomy {
 /** Characters that separate several genres written in one tag value. */
 const GENRE_SEPARATORS = /[;/,|]/;
 
+/** Keys of the spellings seen (a pure function, asked for the same few spellings for every track). */
+const GENRE_KEYS = new Map<string, string>();
+
 /**
  * The key under which genre spellings match. Two spellings are the same genre
  * when their keys are equal. The rule: compatibility-fold (NFKD, the folding
@@ -68,9 +71,15 @@ const GENRE_SEPARATORS = /[;/,|]/;
  * A spelling of only punctuation and spaces has the empty key.
  */
 export function normaliseGenreKey(raw: string): string {
+  const cached = GENRE_KEYS.get(raw);
+  if (cached !== undefined) return cached;
   const words = raw.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
     .replaceAll('&', ' and ').split(/[^\p{L}\p{M}\p{N}]+/u);
-  return words.map((word) => (word === 'and' ? 'n' : word)).join('');
+  const key = words.map((word) => (word === 'and' ? 'n' : word)).join('');
+  // A library holds few distinct spellings; the combined opinion asks for the same ones for every track.
+  if (GENRE_KEYS.size >= 20_000) GENRE_KEYS.clear();
+  GENRE_KEYS.set(raw, key);
+  return key;
 }
 
 /** The genre, its parent, the parent's parent and so on; throws if the chain loops. */
