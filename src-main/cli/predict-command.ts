@@ -10,7 +10,8 @@ import { loadModelForCli } from './model-loading.ts';
 import { writeJsonLine, type CliIo } from './io.ts';
 import { formatClock, probabilityBar } from './format.ts';
 import { gtzanOpinion } from '../core/opinion/experts.ts';
-import { describeMusicnn, describeOpinion, gtzanReliability, musicnnLines, runMusicnnForCli, type MusicnnView, type OpinionView } from './predict-musicnn.ts';
+import { gtzanReliabilityOf } from '../core/review/track-opinion.ts';
+import { describeMusicnn, describeOpinion, musicnnLines, runMusicnnForCli, type MusicnnView, type OpinionView } from './predict-musicnn.ts';
 
 export const PREDICT_USAGE = 'sonority predict <file> [--json] [--model DIR] [--ffmpeg PATH]';
 
@@ -68,7 +69,7 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
   const windows = Array.from(analysis.windows.starts, (start, i) => ({ start, length: analysis.windows.lengths[i]! }));
   const run = await runMusicnnForCli(io, file, windows, values.ffmpeg);
   const musicnn = describeMusicnn(taxonomy, run, result.timeline.map((w) => w.startSec));
-  const gtzan = gtzanOpinion(taxonomy, { labels: metadata.labels, probabilities: prediction!.probabilities, outOfDistribution: prediction!.outOfDistribution, oodScore: prediction!.oodScore }, gtzanReliability(io, values.model));
+  const gtzan = gtzanOpinion(taxonomy, { labels: metadata.labels, probabilities: prediction!.probabilities, outOfDistribution: prediction!.outOfDistribution, oodScore: prediction!.oodScore }, gtzanReliabilityOf(metadata.id, values.model ?? (io.env.SONORITY_MODEL || undefined)));
   const opinion = describeOpinion(taxonomy, gtzan, run);
   if (values.json) writeJsonLine(io, { modelId: metadata.id, featureSet: metadata.featureSet, ...result, musicnn, opinion });
   else printPrediction(io, result, { verdict: verdict(prediction!, (l) => displayNameForLabel(taxonomy, l), metadata.ood.threshold) }, musicnn, opinion);

@@ -4,17 +4,14 @@
  * on the runtime `loadChosenTagger` picks), grouped by facet, and the
  * combined genre opinion of MusiCNN and the GTZAN model.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describeFileError } from '../core/errors.ts';
 import type { SampleRange } from '../core/features/track-windows.ts';
-import { DEFAULT_MODEL_DIR } from '../core/model/model-files.ts';
 import { analyseMusicnn, type MusicnnAnalysis } from '../core/musicnn/analyse-musicnn.ts';
 import { loadMusicnnForAnalysis, type MusicnnModels } from '../core/musicnn/load-models.ts';
 import { MUSICNN_HEAD_NAMES, MUSICNN_TAG_COUNT, POSITIVE_CLASS } from '../core/musicnn/model-metadata.ts';
 import { combineOpinions } from '../core/opinion/combine.ts';
 import type { ExpertOpinion } from '../core/opinion/expert.ts';
-import { musicnnOpinion, type ClassReliability } from '../core/opinion/experts.ts';
+import { musicnnOpinion } from '../core/opinion/experts.ts';
 import { expertsLine, suggestionLine } from '../core/opinion/explain.ts';
 import { groupMusicnnTags, type MusicnnFacets } from '../core/taxonomy/musicnn-facets.ts';
 import { MUSICNN_FACETS, MUSICNN_TAGS } from '../core/taxonomy/musicnn-tags.ts';
@@ -44,17 +41,6 @@ export async function runMusicnnForCli(io: CliIo, file: string, windows: SampleR
     return { ok: false, ...failure };
   } finally {
     if (loading) await loading.then((loaded) => loaded.dispose(), () => undefined);
-  }
-}
-
-/** The GTZAN model's per-class validation precision and recall from `card.json` in its folder; none when it has no card. */
-export function gtzanReliability(io: CliIo, modelDir?: string): ClassReliability[] {
-  const dir = modelDir ?? (io.env.SONORITY_MODEL || DEFAULT_MODEL_DIR);
-  try {
-    const card = JSON.parse(fs.readFileSync(path.join(dir, 'card.json'), 'utf8')) as { valid?: { perClass?: ClassReliability[] } };
-    return Array.isArray(card.valid?.perClass) ? card.valid.perClass : [];
-  } catch {
-    return [];
   }
 }
 
