@@ -215,7 +215,8 @@ try {
   report(Object.values(phases), library.totalHours, ratios, speed, maxRssMb);
   const descriptorBytes = db.prepare('SELECT AVG(LENGTH(window_starts) + LENGTH(windows) + LENGTH(frame_starts) + LENGTH(frames) + 8) AS bytes FROM descriptors').get() as { bytes: number };
   console.log(`descriptor storage: ${descriptorBytes.bytes.toFixed(0)} bytes per track on average`);
-  const musicnnBytes = db.prepare(`SELECT AVG(LENGTH(window_starts) + LENGTH(window_patches) + LENGTH(patch_starts) + IFNULL(LENGTH(tags) + LENGTH(window_tags) + LENGTH(heads) + LENGTH(patch_heads) + LENGTH(embeddings), 0)) AS bytes FROM musicnn`).get() as { bytes: number };
+  const musicnnBytes = db.prepare(`SELECT AVG(LENGTH(window_starts) + LENGTH(window_patches) + LENGTH(patch_starts) + IFNULL(LENGTH(tags) + LENGTH(window_tags) + LENGTH(heads) + LENGTH(patch_heads) + LENGTH(embeddings), 0))
+    + IFNULL((SELECT AVG(LENGTH(embedding)) FROM musicnn_means), 0) AS bytes FROM musicnn`).get() as { bytes: number };
   console.log(`MusiCNN storage: ${musicnnBytes.bytes.toFixed(0)} bytes per track on average`);
   console.log(`the same ${sampleTracks.length} tracks, one at a time in this thread:\n${formatStageSpeeds(speed, musicnnSpeed)}`);
   console.log(formatModelSpeed(modelSpeed));

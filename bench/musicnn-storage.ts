@@ -8,7 +8,8 @@
  * - bytes per track, payload and on disk (SQLite's `dbstat`), and the size of
  *   a library of `SONORITY_BENCH_TRACKS` (default 10,000) synthetic
  *   three-window tracks (57 patches each) with descriptors and MusiCNN
- *   analyses stored through the real stores, each table's share from `dbstat`.
+ *   analyses stored through the real stores (the analysis in `musicnn`, its
+ *   mean embedding in `musicnn_means`), each table's share from `dbstat`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,13 +97,14 @@ const file = path.join(dir, 'library.db');
 try {
   const db = openDatabase(file);
   fill(db, TRACKS);
-  const payload = db.prepare(`SELECT AVG(LENGTH(window_starts) + LENGTH(window_patches) + LENGTH(patch_starts) + LENGTH(tags) + LENGTH(window_tags) + LENGTH(heads) + LENGTH(patch_heads) + LENGTH(embeddings)) AS bytes FROM musicnn`).get() as { bytes: number };
+  const payload = db.prepare(`SELECT AVG(LENGTH(window_starts) + LENGTH(window_patches) + LENGTH(patch_starts) + LENGTH(tags) + LENGTH(window_tags) + LENGTH(heads) + LENGTH(patch_heads) + LENGTH(embeddings))
+    + (SELECT AVG(LENGTH(embedding)) FROM musicnn_means) AS bytes FROM musicnn`).get() as { bytes: number };
   db.pragma('wal_checkpoint(TRUNCATE)');
   const tables = tableBytes(db);
   db.close();
   const size = fs.statSync(file).size;
   console.log('precision of the stored encodings (max |error| over every reference patch; parity tolerance 0.005):', precision());
-  console.log(`MusiCNN payload per three-window track (57 patches): ${payload.bytes.toFixed(0)} bytes; on disk (table musicnn / tracks): ${(tables.musicnn! / TRACKS).toFixed(0)} bytes`);
+  console.log(`MusiCNN payload per three-window track (57 patches): ${payload.bytes.toFixed(0)} bytes; on disk (tables musicnn and musicnn_means / tracks): ${((tables.musicnn! + tables.musicnn_means!) / TRACKS).toFixed(0)} bytes`);
   console.log(`library of ${TRACKS} synthetic three-window tracks: ${(size / 2 ** 20).toFixed(1)} MiB; by table (MiB):`, Object.fromEntries(Object.entries(tables).filter(([, bytes]) => bytes >= 2 ** 19).map(([name, bytes]) => [name, +(bytes / 2 ** 20).toFixed(1)])));
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

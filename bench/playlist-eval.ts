@@ -73,7 +73,7 @@ model.dispose();
 const none = all.map(() => null);
 const fmt = (v: number) => v.toFixed(3);
 const out: string[] = [];
-const only = (block: keyof SpaceWeights): SpaceWeights => ({ timbre: 0, spectrum: 0, harmony: 0, tempo: 0, embedding: 0, [block]: 1 });
+const only = (block: keyof SpaceWeights): SpaceWeights => ({ timbre: 0, spectrum: 0, harmony: 0, tempo: 0, embedding: 0, musicnn: 0, [block]: 1 });
 
 out.push(`### Genre precision@${K} of artist-excluded neighbours (GTZAN train+valid, ${all.length} clips)\n`);
 out.push('| space | precision@10 | random | lift |', '| --- | --- | --- | --- |');

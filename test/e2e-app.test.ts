@@ -18,6 +18,7 @@ import { hasChromium, launchChromium } from './helpers/browser.ts';
 // Browser globals of the page functions below (this file is type-checked as Node code).
 declare const document: { body: object };
 declare const getComputedStyle: (element: object) => { backgroundColor: string };
+interface PageElement { getAttribute(name: string): string | null }
 interface PageCanvas { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } }
 
 const SCREENSHOTS = process.env.SONORITY_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -79,6 +80,14 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
     await page.getByText('1 of 3 tracks').waitFor();
     await page.getByRole('searchbox', { name: 'Search the library' }).fill('');
     await page.getByText('3 tracks', { exact: true }).waitFor();
+    await page.getByRole('columnheader', { name: 'Danceable' }).waitFor();
+    for (const mood of ['relaxed', 'aggressive']) {
+      const { total } = await api('library', { offset: 0, limit: 10, mood }) as { total: number };
+      await page.getByRole('combobox', { name: 'Filter by mood' }).selectOption(mood);
+      await (total === 0 ? page.getByText('No track matches') : page.getByText(total === 3 ? '3 tracks' : `${total} of 3 tracks`, { exact: true })).waitFor();
+    }
+    await page.getByRole('combobox', { name: 'Filter by mood' }).selectOption('');
+    await page.getByText('3 tracks', { exact: true }).waitFor();
     await shot('library');
     await page.getByRole('button', { name: 'Title' }).click();
     await page.getByRole('grid').focus();
@@ -96,7 +105,32 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
       return new Set(Array.from({ length: 500 }, (_, i) => pixels[Math.floor((i / 500) * (pixels.length / 4)) * 4])).size;
     }), { timeout: 60_000 }).toBeGreaterThan(10);
     await page.getByRole('list', { name: 'Genre probabilities' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Danceability and mood' }).getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(/^Danceable\s*\d+%$/), expect.stringMatching(/^Happy/), expect.stringMatching(/^Relaxed/), expect.stringMatching(/^Aggressive/),
+    ]);
     await shot('track');
+    await page.getByRole('group', { name: /MusiCNN's genres per analysed window/ }).scrollIntoViewIfNeeded();
+    await shot('track-timelines');
+  });
+
+  it('colours each genre the same in both timelines and on every track', async () => {
+    const colours = async () => {
+      const parts = await page.locator('[data-genre]').evaluateAll((elements) => elements.map((e) => [(e as unknown as PageElement).getAttribute('data-genre')!, getComputedStyle(e).backgroundColor] as const));
+      const byGenre = new Map<string, Set<string>>();
+      for (const [genre, colour] of parts) byGenre.set(genre, (byGenre.get(genre) ?? new Set()).add(colour));
+      for (const [genre, seen] of byGenre) expect(seen.size, genre).toBe(1);
+      return new Map([...byGenre].map(([genre, seen]) => [genre, [...seen][0]!]));
+    };
+    const adagio = await colours();
+    const rows = (await api('library', { offset: 0, limit: 10 }) as { rows: { id: number; title: string | null }[] }).rows;
+    await page.goto(`${serve.address}#/track/${rows.find((row) => row.title === 'Blue Note')!.id}`);
+    await page.getByRole('heading', { name: 'Blue Note' }).waitFor();
+    await page.getByRole('group', { name: /MusiCNN's genres per analysed window/ }).waitFor();
+    const blueNote = await colours();
+    const shared = [...adagio.keys()].filter((genre) => blueNote.has(genre));
+    expect(shared).toContain('Jazz');
+    for (const genre of shared) expect(blueNote.get(genre), genre).toBe(adagio.get(genre));
+    expect(new Set(blueNote.values()).size).toBe(blueNote.size); // distinct genres, distinct colours
   });
 
   it('settles the review queue from the keyboard: accept, undo, choose', async () => {

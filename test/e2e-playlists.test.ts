@@ -5,7 +5,7 @@
  * Electronic, Latin or Jazz by two or three artists each) scanned by the CLI:
  * similar tracks from a searched seed, save and reopen, export as a download,
  * a path between two tracks; learning from the tags on the Review page; trust
- * from a track's page. Screenshots go to test-results/screenshots/.
+ * from a track's page; the danceability filter. Screenshots go to test-results/screenshots/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,9 @@ import { ffmpeg, REPO_ROOT, runCli, SHARED_DATA, tempDir } from './helpers/fixtu
 import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
 import { hasChromium, launchChromium } from './helpers/browser.ts';
 import { songName } from './helpers/genre-library.ts';
+import { openDatabase } from '../src-main/core/db/open-database.ts';
+import { createMusicnnStore } from '../src-main/core/db/musicnn-store.ts';
+import { currentMusicnnVersion } from '../src-main/core/musicnn/model-metadata.ts';
 
 const SCREENSHOTS = process.env.SONORITY_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -181,5 +184,24 @@ describe.runIf(hasChromium())('playlists and library learning in a browser, end 
     await rules.getByRole('button', { name: /^Remove the rule for \// }).click(); // the track's rule, named by its path
     await page.getByText('No rules: every genre tag is trusted.').waitFor();
     expect((await api('learningState', {}) as { rules: unknown[] }).rules).toEqual([]);
+  });
+
+  it('filters by danceability: exactly the tracks whose stored MusiCNN danceability is in range', async () => {
+    const read = openDatabase(db, { access: 'read' });
+    const store = createMusicnnStore(read);
+    const ids = read.prepare("SELECT id FROM tracks WHERE status = 'analysed' AND id != 1").pluck().all() as number[];
+    const danceability = new Map(ids.map((id) => [id, store.find(id, currentMusicnnVersion().model)!.heads[0]!]));
+    read.close();
+    const threshold = Math.floor(100 * [...danceability.values()].sort((a, b) => a - b)[Math.floor(ids.length / 2)]!) / 100;
+    const expected = ids.filter((id) => danceability.get(id)! >= threshold);
+    await page.keyboard.press('Alt+6');
+    await page.getByRole('spinbutton', { name: 'Tracks' }).fill('30');
+    await page.getByRole('spinbutton', { name: 'Artist gap' }).fill('0'); // else an artist's last tracks may wait for ever
+    await page.getByRole('spinbutton', { name: 'Danceability from (0 to 1)' }).fill(String(threshold));
+    await page.getByRole('button', { name: 'Build playlist' }).click();
+    await expect.poll(() => playlistRows().count()).toBe(expected.length);
+    const titles = await Promise.all(expected.map(async (trackId) => (await api('trackDetail', { trackId }) as { title: string }).title));
+    expect((await playlistTitles()).sort()).toEqual(titles.sort());
+    await shot('playlists-danceability');
   });
 });

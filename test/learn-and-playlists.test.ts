@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runCli, tempDir } from './helpers/fixtures.ts';
 import { genreLibrary } from './helpers/genre-library.ts';
 import { serviceFor } from './helpers/service.ts';
-import type { LearningState, Playlist, PlaylistExport, PlaylistSummary, ReviewItem } from '../src-main/api/contract.ts';
+import { CONTRACT, type LearningState, type Playlist, type PlaylistExport, type PlaylistRecipe, type PlaylistSummary, type ReviewItem } from '../src-main/api/contract.ts';
+import { ApiInputError } from '../src-main/api/validate.ts';
+import { createMusicnnStore } from '../src-main/core/db/musicnn-store.ts';
+import { readMusicnnMeans } from '../src-main/core/db/musicnn-means.ts';
+import { currentMusicnnVersion } from '../src-main/core/musicnn/model-metadata.ts';
 
 let library: Awaited<ReturnType<typeof genreLibrary>>;
 let service: Awaited<ReturnType<typeof serviceFor>>;
@@ -32,7 +36,7 @@ describe('sonority learn on a real library', () => {
   it('puts the doubted tag in the review queue as disputed, labelled as the library\'s opinion, and suggests a genre for the untagged clip', () => {
     const queue = service.handlers.reviewQueue({}) as ReviewItem[];
     const mistagged = queue.find((item) => item.trackId === idOf(library.mistagged))!;
-    expect(queue[0]!.trackId).toBe(mistagged.trackId); // doubted by both the base model and the library
+    expect(queue[0]!.trackId, JSON.stringify(queue.slice(0, 3).map((q) => [q.title, q.genres, q.opinion.dispute, q.library?.doubt]))).toBe(mistagged.trackId); // doubted by both the base model and the library
     expect(mistagged.library).toMatchObject({ flagged: true, givenGenre: 'Electronic' });
     expect(mistagged.library!.suggestions[0]!.genre).toBe('Classical');
     expect(mistagged.library!.source).toMatch(/without this track or its artist/);
@@ -130,4 +134,71 @@ describe('sonority playlist on a real library', () => {
       expect((service.handlers.deletePlaylist({ playlistId: entry.id }) as PlaylistSummary[]).some((p) => p.id === entry.id)).toBe(false);
     });
   });
+});
+
+describe('MusiCNN in playlists on a real library', () => {
+  const model = currentMusicnnVersion().model;
+  /** Every analysed track's stored MusiCNN heads (danceable, aggressive, happy, relaxed), by track id. */
+  const storedHeads = () => {
+    const ids = service.context.db.prepare("SELECT id FROM tracks WHERE status = 'analysed'").pluck().all() as number[];
+    return new Map(ids.map((id) => [id, createMusicnnStore(service.context.db).find(id, model)!.heads]));
+  };
+  const built = (recipe: Partial<PlaylistRecipe>) => (service.handlers.buildPlaylist({ length: 1000, artistGap: 0, ...recipe } as PlaylistRecipe) as Playlist).tracks.map((t) => t.trackId).sort();
+
+  it('the head filters keep exactly the tracks whose stored values are in range', () => {
+    const heads = storedHeads();
+    const seed = idOf(library.songs.salsa!);
+    const others = [...heads].filter(([id]) => id !== seed);
+    const median = (k: number) => others.map(([, h]) => h[k]!).sort((a, b) => a - b)[Math.floor(others.length / 2)]!;
+    const [dance, happy, relaxed] = [median(0), median(2), median(3)];
+    const expected = (test: (h: Float32Array) => boolean) => others.filter(([, h]) => test(h)).map(([id]) => id).sort();
+    const danceable = built({ seeds: [seed], filters: { danceability: [dance, 1] } });
+    expect(danceable.length).toBeGreaterThan(3);
+    expect(danceable).toEqual(expected((h) => h[0]! >= dance));
+    expect(built({ seeds: [seed], filters: { happy: [happy, 1], relaxed: [0, relaxed], aggressive: [0, 1] } })).toEqual(expected((h) => h[2]! >= happy && h[3]! <= relaxed));
+  });
+
+  it('the MusiCNN block is the stored mean of the patch embeddings (or their average, for rows from before it was stored), and alone it finds classical clips for a classical seed', () => {
+    const seed = idOf(library.classical[0]!);
+    const means = readMusicnnMeans(service.context.db, currentMusicnnVersion());
+    const stored = createMusicnnStore(service.context.db).find(seed, model)!;
+    const patches = stored.patchStarts.length;
+    const mean = Array.from({ length: 200 }, (_, k) => Array.from({ length: patches }, (_, p) => stored.embeddings[p * 200 + k]!).reduce((a, b) => a + b) / patches);
+    Array.from(means.get(seed)!.embedding).forEach((v, k) => expect(Math.abs(v - mean[k]!)).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(mean[k]!)))); // stored as float16
+    const db = service.context.db;
+    const row = db.prepare('SELECT * FROM musicnn_means WHERE track_id = ?').get(seed) as { track_id: number; model: string; embedding: Uint8Array };
+    db.prepare('DELETE FROM musicnn_means WHERE track_id = ?').run(seed); // as analysed before migration 009: the patches are averaged
+    Array.from(readMusicnnMeans(db, currentMusicnnVersion()).get(seed)!.embedding).forEach((v, k) => expect(v).toBeCloseTo(mean[k]!, 5));
+    db.prepare('INSERT INTO musicnn_means VALUES (?, ?, ?)').run(row.track_id, row.model, row.embedding);
+    const classicalIds = new Set([...library.classical, library.mistagged, library.untagged].map(idOf));
+    const musicnnOnly = built({ seeds: [seed], length: 5, weights: { timbre: 0, spectrum: 0, harmony: 0, tempo: 0, embedding: 0, musicnn: 1 } });
+    expect(musicnnOnly.filter((id) => classicalIds.has(id)).length).toBeGreaterThanOrEqual(4);
+    const withoutMusicnn = built({ seeds: [idOf(library.songs.techno!)], length: 8, weights: { musicnn: 0 } });
+    expect(built({ seeds: [idOf(library.songs.techno!)], length: 8 })).not.toEqual(withoutMusicnn);
+  });
+
+  it('the contract refuses bad head ranges and weights', () => {
+    const params = (filters: object, weights: object = {}) => () => CONTRACT.buildPlaylist.params({ seeds: [1], length: 5, filters, weights }, 'params');
+    expect(params({ danceability: [0.6, 1], happy: [0, 0.5], relaxed: [0.2, 0.3], aggressive: [0, 0] }, { musicnn: 2 })).not.toThrow();
+    expect(params({ danceability: [0.8, 0.2] })).toThrow(ApiInputError);
+    expect(params({ happy: [0, 1.5] })).toThrow(/happy\[1\] must be a number from 0 to 1/);
+    expect(params({ relaxed: 0.5 })).toThrow(ApiInputError);
+    expect(params({ mood: [0, 1] })).toThrow(ApiInputError);
+    expect(params({}, { musicnn: -1 })).toThrow(ApiInputError);
+  });
+
+  it('sonority playlist takes --danceability and the moods, and refuses a range outside 0-1', async () => {
+    const heads = storedHeads();
+    const seed = library.songs.techno!;
+    const threshold = [...heads.values()].map((h) => h[3]!).sort((a, b) => a - b)[Math.floor(heads.size / 2)]!;
+    const made = await runCli(['playlist', '--seed', seed, '--length', '100', '--artist-gap', '0', '--relaxed', `${threshold}-1`, '--weights', 'musicnn=2', '--db', library.dbPath, '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const playlist = jsonLines(made.stdout)[0] as unknown as Playlist;
+    expect(playlist.recipe.filters).toEqual({ relaxed: [threshold, 1] });
+    expect(playlist.recipe.weights!.musicnn).toBe(2);
+    expect(playlist.tracks.map((t) => t.trackId).sort()).toEqual([...heads].filter(([id, h]) => id !== idOf(seed) && h[3]! >= threshold).map(([id]) => id).sort());
+    const refused = await runCli(['playlist', '--seed', seed, '--length', '5', '--happy', '0.5-2', '--db', library.dbPath]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--happy takes a range MIN-MAX such as 0\.5-1 within 0-1, not "0\.5-2"/);
+  }, 60_000);
 });

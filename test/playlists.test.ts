@@ -96,6 +96,25 @@ describe('similar tracks on the GTZAN table', () => {
     expect(result.map((t) => t.trackId).sort()).toEqual(passing.map((t) => t.trackId).sort());
   });
 
+  it('filters by MusiCNN danceability and moods; a track without MusiCNN output fails any set head filter, and a MusiCNN block of all-missing adds nothing', () => {
+    const random = createRandom(3);
+    const unique = gtzan.filter((t) => !gtzan.some((o) => o !== t && sameRecording(o, t))); // no duplicate left out in favour of a filtered-out twin
+    const withHeads = unique.map((t, i) => ({ ...t, musicnn: i % 7 === 0 ? null : { embedding: Float32Array.from({ length: 8 }, () => random()), heads: Float32Array.from({ length: 4 }, () => random()) } }));
+    const heads = new Map(withHeads.map((t) => [t.trackId, t.musicnn?.heads ?? null]));
+    const headSpace = buildSimilaritySpace(withHeads);
+    const seed = withHeads.find((t) => t.musicnn)!.trackId;
+    const kept = (filters: Record<string, [number, number]>) => ids(similarTracks(headSpace, [seed], { length: 1000, artistGap: 0, filters })).sort();
+    const passing = (test: (h: ArrayLike<number>) => boolean) => withHeads.filter((t) => t.trackId !== seed && heads.get(t.trackId) && test(heads.get(t.trackId)!)).map((t) => t.trackId).sort();
+    expect(kept({ danceability: [0.6, 1] })).toEqual(passing((h) => h[0]! >= 0.6));
+    expect(kept({ aggressive: [0, 0.5], happy: [0.2, 0.9], relaxed: [0.1, 1] })).toEqual(passing((h) => h[1]! <= 0.5 && h[2]! >= 0.2 && h[2]! <= 0.9 && h[3]! >= 0.1));
+    expect(kept({ relaxed: [0, 1] })).toEqual(passing(() => true));
+    expect(kept({}).length).toBe(unique.length - 1);
+    expect(kept({ relaxed: [0, 1] }).length).toBeLessThan(unique.length - 1);
+    const none = buildSimilaritySpace(gtzan.map((t) => ({ ...t, musicnn: null })));
+    expect(none.dimensions).toBe(space.dimensions);
+    expect(Array.from(none.vectors)).toEqual(Array.from(space.vectors));
+  });
+
   it('measures several seeds by the root mean square of the distances to each', () => {
     const seeds = ['classical.00002', 'metal.00002', 'disco.00002'].map(clip);
     const result = similarTracks(space, seeds, { length: 20, artistGap: 0 });

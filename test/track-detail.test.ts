@@ -10,6 +10,10 @@ import { HOP, N_FFT, reflectPad, stft } from '../src-main/core/features/stft.ts'
 import { DECODE_SAMPLE_RATE } from '../src-main/core/decode/decoder.ts';
 import { SHOWN_DESCRIPTORS } from '../src-main/core/review/track-detail.ts';
 import { createDecisionsStore } from '../src-main/core/db/decisions-store.ts';
+import { createMusicnnStore } from '../src-main/core/db/musicnn-store.ts';
+import { currentMusicnnVersion } from '../src-main/core/musicnn/model-metadata.ts';
+import { MUSICNN_SAMPLE_RATE } from '../src-main/core/musicnn/input-definition.ts';
+import { MUSICNN_TAGS } from '../src-main/core/taxonomy/musicnn-tags.ts';
 import { ffmpeg, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
 import { readFeatureTable } from './helpers/gtzan.ts';
 import { scannedLibrary, serviceFor } from './helpers/service.ts';
@@ -136,6 +140,52 @@ describe('track detail through the API', () => {
     const row = readFeatureTable('features_30_sec.trainval.csv').find((r) => r.filename === 'jazz.00000.wav')!;
     expect(jazz.descriptors.map((d) => d.name)).toEqual(SHOWN_DESCRIPTORS);
     for (const { name, value } of jazz.descriptors) expect(Math.abs(value - row[name]!) / Math.abs(row[name]!), name).toBeLessThan(0.01);
+  });
+
+  it("shows MusiCNN as stored: its four heads, the moods they name, every facet, and per window its genres by broad genre", async () => {
+    const store = createMusicnnStore(service.context.db);
+    for (const file of Object.values(files)) {
+      const detail = await detailOf(file);
+      const stored = store.find(detail.id, currentMusicnnVersion().model)!;
+      const musicnn = detail.musicnn!;
+      expect(musicnn.model).toBe(stored.model);
+      expect(Object.values(musicnn.heads!)).toEqual(Array.from(stored.heads));
+      expect(musicnn.headMoods).toEqual((['aggressive', 'happy', 'relaxed'] as const).filter((mood) => musicnn.heads![mood] >= 0.5));
+      const strongest = Math.max(...stored.tags);
+      const facets = [musicnn.genres, musicnn.moods, musicnn.eras, musicnn.voice, musicnn.instrumentation];
+      expect(Math.max(...facets.flat().map((s) => s.probability))).toBe(strongest);
+      expect(musicnn.genres.find((g) => g.name === 'Jazz')?.probability).toBe(stored.tags[MUSICNN_TAGS.indexOf('jazz')]);
+      const windowsWithPatches = Array.from(stored.windowStarts).filter((_, w) => stored.windowPatches[w]! > 0);
+      expect(musicnn.windows.map((w) => w.startSec)).toEqual(windowsWithPatches.map((start) => start / MUSICNN_SAMPLE_RATE));
+      for (const window of musicnn.windows) {
+        expect(window.genres.reduce((sum, g) => sum + g.share, 0)).toBeCloseTo(1, 5);
+        expect(new Set(window.genres.map((g) => g.genre)).size).toBe(window.genres.length); // one entry per broad genre
+        expect(window.genres.some((g) => g.genre === 'Hip-Hop' || g.genre === 'Rock')).toBe(true);
+      }
+    }
+    const jazz = (await detailOf(files.untagged)).musicnn!;
+    expect(jazz.genres[0]!.name).toBe('Jazz');
+    expect(jazz.windows[0]!.genres[0]!.genre).toBe('Jazz');
+  });
+
+  it('filters and sorts the library by MusiCNN mood and danceability, as stored', async () => {
+    const store = createMusicnnStore(service.context.db);
+    const rows = (await service.handlers.library({ offset: 0, limit: 100 })).rows;
+    const heads = new Map(rows.map((row) => [row.id, Array.from(store.find(row.id, currentMusicnnVersion().model)?.heads ?? [])]));
+    for (const row of rows) expect(row.heads ? Object.values(row.heads) : []).toEqual(heads.get(row.id));
+    const ids = async (query: Partial<Parameters<typeof service.handlers.library>[0]>) => (await service.handlers.library({ offset: 0, limit: 100, ...query })).rows.map((row) => row.id);
+    const moods = { aggressive: 1, happy: 2, relaxed: 3 } as const;
+    const kept: number[] = [];
+    for (const [mood, index] of Object.entries(moods) as [keyof typeof moods, number][]) {
+      const found = await ids({ mood });
+      expect(found).toEqual(rows.filter((row) => heads.get(row.id)![index]! >= 0.5).map((row) => row.id));
+      kept.push(found.length);
+    }
+    expect(kept.some((n) => n > 0 && n < rows.length)).toBe(true); // some mood filter keeps some tracks and not others
+    expect(await ids({ danceability: [0.5, 1] })).toEqual(rows.filter((row) => heads.get(row.id)![0]! >= 0.5).map((row) => row.id));
+    const sorted = (await service.handlers.library({ offset: 0, limit: 100, sort: 'danceability', descending: true })).rows.map((row) => row.heads!.danceability);
+    expect(sorted).toEqual([...sorted].sort((a, b) => b - a));
+    expect(new Set(sorted).size).toBeGreaterThan(1);
   });
 
   it('lists the decisions newest first, and shows no prediction without a model', async () => {

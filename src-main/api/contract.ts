@@ -18,7 +18,7 @@ import type { ScanProgress } from '../core/scan/progress.ts';
 
 // ── Data shapes (the core's own, from core/shapes.ts, and the API's) ───────
 
-export type { ApplyResult, ApplyRow, ApplyScope, GenreProbability, LearningSummary, LibraryOpinion, LibraryRow, Playlist, PlaylistFiltersInput, PlaylistRecipe, PlaylistSummary, PlaylistTrack, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
+export type { ApplyResult, ApplyRow, ApplyScope, FacetScore, GenreProbability, LearningSummary, LibraryOpinion, LibraryRow, MoodName, MusicnnHeads, MusicnnView, Playlist, PlaylistFiltersInput, PlaylistRecipe, PlaylistSummary, PlaylistTrack, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 
 export interface AppInfo {
   mode: 'desktop' | 'serve';
@@ -32,7 +32,7 @@ export interface AppInfo {
   canChooseFolders: boolean;
 }
 
-export type LibrarySortColumn = 'title' | 'artist' | 'album' | 'genres' | 'predicted' | 'confidence' | 'status';
+export type LibrarySortColumn = 'title' | 'artist' | 'album' | 'genres' | 'predicted' | 'confidence' | 'status' | 'danceability';
 
 export interface LibraryPage {
   total: number;
@@ -161,8 +161,11 @@ const playlistRecipe = object({
   to: optional(integer(1)),
   length: integer(1, 1000),
   artistGap: optional(integer(0, 100)),
-  filters: optional(object({ genres: optional(arrayOf(genreName, 50)), tempo: optional(range(0, 1000)), energy: optional(range(0, 1)), durationSec: optional(range(0, 86_400)) })),
-  weights: optional(object({ timbre: weight, spectrum: weight, harmony: weight, tempo: weight, embedding: weight })),
+  filters: optional(object({
+    genres: optional(arrayOf(genreName, 50)), tempo: optional(range(0, 1000)), energy: optional(range(0, 1)), durationSec: optional(range(0, 86_400)),
+    danceability: optional(range(0, 1)), aggressive: optional(range(0, 1)), happy: optional(range(0, 1)), relaxed: optional(range(0, 1)),
+  })),
+  weights: optional(object({ timbre: weight, spectrum: weight, harmony: weight, tempo: weight, embedding: weight, musicnn: weight })),
 });
 const playlistRef = object({ playlistId: integer(1) });
 const id3Version: Validator<3 | 4> = (value, at) => {
@@ -177,8 +180,12 @@ export const CONTRACT = {
     limit: integer(1, 2000),
     search: optional(string(500)),
     status: optional(oneOf('disputed', 'agrees', 'untagged', 'unsure', 'outside-model', 'out-of-distribution', 'not-predicted')),
-    sort: optional(oneOf('title', 'artist', 'album', 'genres', 'predicted', 'confidence', 'status')),
+    sort: optional(oneOf('title', 'artist', 'album', 'genres', 'predicted', 'confidence', 'status', 'danceability')),
     descending: optional(boolean),
+    /** Tracks with this mood (its MusiCNN head at 0.5 or more). */
+    mood: optional(oneOf('aggressive', 'happy', 'relaxed')),
+    /** Tracks whose MusiCNN danceability lies in this range (inclusive). */
+    danceability: optional(range(0, 1)),
   })),
   trackDetail: method<TrackDetail>()(trackRef),
   trackSpectrogram: method<Spectrogram>()(trackRef),

@@ -11,15 +11,18 @@ import { createPlaylistsStore } from '../core/playlists/saved-playlists.ts';
 import { writePlaylistFile } from '../core/playlists/playlist-files.ts';
 import { formatClock } from './format.ts';
 import { parseRange, parseWeights } from './playlist-options.ts';
+import { HEAD_FILTERS } from '../core/playlists/playlist-rules.ts';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
 export const PLAYLIST_USAGE = `sonority playlist --seed FILE... [--to FILE] --length N [--out mix.m3u8] [--relative] [--save NAME]
-      [--artist-gap K] [--genre G]... [--tempo 90-120] [--energy 0.5-1] [--duration 120-300] [--weights timbre=1,embedding=2]
+      [--artist-gap K] [--genre G]... [--tempo 90-120] [--energy 0.5-1] [--duration 120-300]
+      [--danceability 0.6-1] [--aggressive 0-0.3] [--happy 0.5-1] [--relaxed 0-1] [--weights timbre=1,embedding=2,musicnn=1]
   sonority playlist --list | --open NAME [--out FILE] [--relative] | --delete NAME`;
 
 const OPTIONS = {
   seed: { type: 'string', multiple: true }, to: { type: 'string' }, length: { type: 'string' }, out: { type: 'string' }, relative: { type: 'boolean' }, save: { type: 'string' },
   'artist-gap': { type: 'string' }, genre: { type: 'string', multiple: true }, tempo: { type: 'string' }, energy: { type: 'string' }, duration: { type: 'string' }, weights: { type: 'string' },
+  danceability: { type: 'string' }, aggressive: { type: 'string' }, happy: { type: 'string' }, relaxed: { type: 'string' },
   list: { type: 'boolean' }, open: { type: 'string' }, delete: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' },
 } as const;
 
@@ -31,7 +34,10 @@ function recipeFrom(db: Db, values: Values): PlaylistRecipe {
   if (!(Number.isInteger(length) && length >= 1 && length <= 1000)) throw new SonorityError('usage', `--length takes a whole number from 1 to 1000, not "${values.length ?? ''}"`);
   const gap = values['artist-gap'] === undefined ? undefined : Number(values['artist-gap']);
   if (gap !== undefined && !(Number.isInteger(gap) && gap >= 0)) throw new SonorityError('usage', `--artist-gap takes a whole number, not "${values['artist-gap']}"`);
-  const filters = { genres: values.genre, tempo: parseRange('--tempo', values.tempo), energy: parseRange('--energy', values.energy), durationSec: parseRange('--duration', values.duration) };
+  const filters = {
+    genres: values.genre, tempo: parseRange('--tempo', values.tempo), energy: parseRange('--energy', values.energy), durationSec: parseRange('--duration', values.duration),
+    ...Object.fromEntries(HEAD_FILTERS.map((name) => [name, parseRange(`--${name}`, values[name], 1)])),
+  };
   return {
     seeds: values.seed!.map((file) => trackIdAt(db, path.resolve(file))), to: values.to === undefined ? undefined : trackIdAt(db, path.resolve(values.to)),
     length, artistGap: gap, filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), weights: parseWeights(values.weights),
@@ -57,8 +63,9 @@ function keep(db: Db, io: CliIo, values: Values, playlist: Playlist, base: { id:
 
 /**
  * `sonority playlist`: the tracks most similar to the seeds, or a smooth path
- * from one seed to `--to`, in the similarity space of descriptors and the
- * base model's embedding; exports M3U8 and saves playlists in the library.
+ * from one seed to `--to`, in the similarity space of descriptors, the base
+ * model's embedding and MusiCNN's; filters by genre, tempo, energy, duration
+ * and MusiCNN's danceability and moods; exports M3U8 and saves playlists.
  */
 export async function playlistCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS });

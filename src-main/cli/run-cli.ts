@@ -65,7 +65,8 @@ usage:
   ${TRUST_USAGE}
                     which tags learning trusts (default: every tagged track)
   ${PLAYLIST_USAGE}
-                    similar tracks, or a smooth path from one track to another; M3U8 export, saved playlists
+                    similar tracks, or a smooth path from one track to another, filtered by genre, tempo,
+                    energy, duration, danceability and mood; M3U8 export, saved playlists
   ${DOCTOR_USAGE}   check the library database for damage (SQLite integrity_check)
 
 model development:

@@ -23,6 +23,48 @@ export interface GenreProbability {
   probability: number;
 }
 
+/**
+ * MusiCNN's four classifiers for a track, each the probability (0 … 1) of
+ * its positive class: danceable, aggressive, happy, relaxed (track means over
+ * the analysed patches).
+ */
+export interface MusicnnHeads {
+  danceability: number;
+  aggressive: number;
+  happy: number;
+  relaxed: number;
+}
+
+/** The moods the Library and playlists filter on: a mood head at 0.5 or more. */
+export type MoodName = 'aggressive' | 'happy' | 'relaxed';
+
+/** One name of a MusiCNN facet (a genre through the taxonomy, a mood tag, …) with its tag probability. */
+export interface FacetScore {
+  name: string;
+  probability: number;
+}
+
+/** What the Track page shows of MusiCNN's analysis. */
+export interface MusicnnView {
+  model: string;
+  /** Null when MusiCNN abstained: the track is shorter than one 3-second patch. */
+  heads: MusicnnHeads | null;
+  /** The moods whose head is at 0.5 or more. */
+  headMoods: MoodName[];
+  /** Each facet's names, most probable first (genres named through the taxonomy). */
+  genres: FacetScore[];
+  moods: FacetScore[];
+  eras: FacetScore[];
+  voice: FacetScore[];
+  instrumentation: FacetScore[];
+  /**
+   * Per analysed window (with patches): its start (s) and MusiCNN's genre
+   * evidence per broad genre (the largest tag probability in that genre's
+   * tree, and its share of the window's evidence), largest first.
+   */
+  windows: { startSec: number; genres: { genre: string; named: string; probability: number; share: number }[] }[];
+}
+
 /** One analysed track as the library table shows it. */
 export interface LibraryRow {
   id: number;
@@ -33,9 +75,14 @@ export interface LibraryRow {
   album: string | null;
   /** The file's genres as scanned, as display names. */
   genres: string[];
+  /** The experts' combined top genre and its confidence (`review/track-opinion.ts`); null when no expert speaks. */
   predicted: string | null;
   confidence: number | null;
   status: TrackStatus;
+  /** MusiCNN's danceability and mood classifiers; null without a MusiCNN analysis (or when it abstained). */
+  heads: MusicnnHeads | null;
+  /** The moods whose head is at 0.5 or more. */
+  moods: MoodName[];
 }
 
 /** Everything the track view shows about one track. */
@@ -69,6 +116,8 @@ export interface TrackDetail {
   library: LibraryOpinion | null;
   /** The experts' combined opinion (null without a prediction by the model or a MusiCNN analysis). */
   opinion: CombinedView | null;
+  /** MusiCNN's analysis: heads, facets and genre timeline; null without one. */
+  musicnn: MusicnnView | null;
   /** The decisions made about the track, newest first. */
   decisions: { id: number; action: string; genres: string[]; decidedAt: string }[];
 }
@@ -231,12 +280,21 @@ export interface TrustRuleView {
   trusted: boolean;
 }
 
-/** Which tracks a playlist may contain: ranges are inclusive; energy is the loudness percentile in the library (0…1). */
+/**
+ * Which tracks a playlist may contain: ranges are inclusive; energy is the
+ * loudness percentile in the library (0…1); danceability, aggressive, happy
+ * and relaxed are MusiCNN's probabilities (0…1), which a track without
+ * MusiCNN output fails.
+ */
 export interface PlaylistFiltersInput {
   genres?: string[];
   tempo?: [number, number];
   energy?: [number, number];
   durationSec?: [number, number];
+  danceability?: [number, number];
+  aggressive?: [number, number];
+  happy?: [number, number];
+  relaxed?: [number, number];
 }
 
 /** How a playlist is made: seeds and, for a path, the track to arrive at. */
@@ -246,7 +304,7 @@ export interface PlaylistRecipe {
   length: number;
   artistGap?: number;
   filters?: PlaylistFiltersInput;
-  weights?: Partial<Record<'timbre' | 'spectrum' | 'harmony' | 'tempo' | 'embedding', number>>;
+  weights?: Partial<Record<'timbre' | 'spectrum' | 'harmony' | 'tempo' | 'embedding' | 'musicnn', number>>;
 }
 
 /** One track of a playlist. */

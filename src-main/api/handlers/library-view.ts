@@ -1,4 +1,5 @@
 import type { LibraryPage, LibraryRow, LibrarySortColumn, ParamsOf } from '../contract.ts';
+import { MOOD_THRESHOLD } from '../../core/review/musicnn-view.ts';
 
 type Query = ParamsOf<'library'>;
 
@@ -7,6 +8,7 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
 function sortKey(row: LibraryRow, column: LibrarySortColumn): string | number | null {
   if (column === 'genres') return row.genres.join(', ') || null;
   if (column === 'title') return row.title ?? row.fileName;
+  if (column === 'danceability') return row.heads?.danceability ?? null;
   return row[column];
 }
 
@@ -22,6 +24,14 @@ function compareBy(column: LibrarySortColumn, descending: boolean): (a: LibraryR
 
 const searchText = (row: LibraryRow) => [row.title ?? row.fileName, row.artist, row.album, row.predicted, ...row.genres].join('\u0001').toLocaleLowerCase();
 
+/** Whether a row passes the mood and danceability filters (a row without MusiCNN heads passes neither). */
+function musicnnFilter(query: Query): (row: LibraryRow) => boolean {
+  const { mood, danceability } = query;
+  if (!mood && !danceability) return () => true;
+  return (row) => row.heads !== null && (!mood || row.heads[mood] >= MOOD_THRESHOLD)
+    && (!danceability || (row.heads.danceability >= danceability[0] && row.heads.danceability <= danceability[1]));
+}
+
 function matcher(search: string | undefined, texts: ReadonlyMap<LibraryRow, string>): (row: LibraryRow) => boolean {
   const words = (search ?? '').toLocaleLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return () => true;
@@ -30,20 +40,21 @@ function matcher(search: string | undefined, texts: ReadonlyMap<LibraryRow, stri
 
 /**
  * The library table's rows for one query, over all rows held in memory:
- * filtered by status and search words (every word in title, artist, album or
- * genres), sorted (empty cells last), with the last few orderings cached so
+ * filtered by status, mood, danceability and search words (every word in
+ * title, artist, album or genres), sorted (empty cells last), with the last few orderings cached so
  * scrolling only slices.
  */
 export function createLibraryView(rows: readonly LibraryRow[]) {
   const orderings = new Map<string, LibraryRow[]>();
   let texts: Map<LibraryRow, string> | null = null;
   const ordered = (query: Query): LibraryRow[] => {
-    const key = JSON.stringify([query.search?.trim() ?? '', query.status ?? '', query.sort ?? '', query.descending ?? false]);
+    const key = JSON.stringify([query.search?.trim() ?? '', query.status ?? '', query.sort ?? '', query.descending ?? false, query.mood ?? '', query.danceability ?? '']);
     let result = orderings.get(key);
     if (!result) {
       texts ??= new Map(rows.map((row) => [row, searchText(row)]));
       const search = matcher(query.search, texts);
-      result = rows.filter((row) => (!query.status || row.status === query.status) && search(row));
+      const musicnn = musicnnFilter(query);
+      result = rows.filter((row) => (!query.status || row.status === query.status) && musicnn(row) && search(row));
       if (query.sort) result.sort(compareBy(query.sort, query.descending ?? false));
       if (orderings.size >= 8) orderings.delete(orderings.keys().next().value!);
       orderings.set(key, result);

@@ -46,10 +46,19 @@ export function float16Blob(values: ArrayLike<number>): Buffer {
   return blob;
 }
 
+let float16Table: Float32Array | null = null;
+/** Every float16 bit pattern's value (256 KB, built once): decoding by lookup is what makes reading 100,000 tracks' embeddings affordable. */
+export function float16Values(): Float32Array {
+  float16Table ??= Float32Array.from({ length: 65536 }, (_, bits) => fromFloat16Bits(bits));
+  return float16Table;
+}
+
 /** A float16 BLOB back as float32 values. */
 export function float16FromBlob(blob: Uint8Array): Float32Array {
-  const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-  return Float32Array.from({ length: bytes.length / 2 }, (_, i) => fromFloat16Bits(bytes.readUInt16LE(2 * i)));
+  const table = float16Values();
+  const values = new Float32Array(blob.length / 2);
+  for (let k = 0; k < values.length; k++) values[k] = table[blob[2 * k]! | (blob[2 * k + 1]! << 8)]!;
+  return values;
 }
 
 /** Probabilities as a BLOB of one byte each: `round(255·p)`, clamped to [0, 1] (error at most 1/510 ≈ 0.002). */
@@ -59,5 +68,7 @@ export function probabilityBlob(values: ArrayLike<number>): Buffer {
 
 /** A probability BLOB back as values in [0, 1]. */
 export function probabilitiesFromBlob(blob: Uint8Array): Float32Array {
-  return Float32Array.from(blob, (byte) => byte / 255);
+  const probabilities = new Float32Array(blob.length);
+  for (let i = 0; i < blob.length; i++) probabilities[i] = blob[i]! / 255;
+  return probabilities;
 }

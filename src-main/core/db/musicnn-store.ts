@@ -65,14 +65,30 @@ function fromRow(row: MusicnnRow): StoredMusicnn {
   };
 }
 
-/** Persistence of MusiCNN analyses (table `musicnn`, migration 008): one row per track and model. */
+/** The mean of a `patches × width` embedding matrix's rows. */
+function meanEmbedding(embeddings: Float32Array, patches: number): Float32Array {
+  const width = embeddings.length / patches;
+  const mean = new Float32Array(width);
+  for (let i = 0; i < embeddings.length; i++) mean[i % width]! += embeddings[i]! / patches;
+  return mean;
+}
+
+/** Persistence of MusiCNN analyses (table `musicnn`, migration 008, and their mean embedding, migration 009): one row per track and model. */
 export function createMusicnnStore(db: Db) {
-  const save = db.prepare(`INSERT OR REPLACE INTO musicnn (track_id, model, input_version, runtime, analysed_at, patches, window_starts, window_patches, patch_starts, tags, window_tags, heads, patch_heads, embeddings)
+  const saveMean = db.prepare('INSERT INTO musicnn_means (track_id, model, embedding) VALUES (?, ?, ?)');
+  const clearMean = db.prepare('DELETE FROM musicnn_means WHERE track_id = ? AND model = ?');
+  const saveRow = db.prepare(`INSERT OR REPLACE INTO musicnn (track_id, model, input_version, runtime, analysed_at, patches, window_starts, window_patches, patch_starts, tags, window_tags, heads, patch_heads, embeddings)
     VALUES (@trackId, @model, @inputVersion, @runtime, @now, @patches, @windowStarts, @windowPatches, @patchStarts, @tags, @windowTags, @heads, @patchHeads, @embeddings)`);
+  const save = db.transaction((trackId: number, analysis: MusicnnAnalysis) => {
+    clearMean.run(trackId, analysis.model);
+    saveRow.run(toColumns(trackId, analysis));
+    const patches = analysis.patchStarts.length;
+    if (patches > 0) saveMean.run(trackId, analysis.model, float16Blob(meanEmbedding(analysis.embeddings, patches)));
+  });
   const find = db.prepare('SELECT * FROM musicnn WHERE track_id = ? AND model = ?');
   return {
     /** Stores a track's analysis, replacing the one by the same model (of any input version). */
-    save: (trackId: number, analysis: MusicnnAnalysis): void => void save.run(toColumns(trackId, analysis)),
+    save: (trackId: number, analysis: MusicnnAnalysis): void => save(trackId, analysis),
     /** The track's analysis by `model`, if stored. */
     find: (trackId: number, model: string): StoredMusicnn | undefined => {
       const row = find.get(trackId, model) as MusicnnRow | undefined;

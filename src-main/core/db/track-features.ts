@@ -17,10 +17,8 @@ export interface TrackFeatures {
   descriptors: Float32Array;
   tempo: number;
   durationSec: number;
-  /** The base model's embedding and top label; null when it has not predicted the track. */
+  /** The base model's embedding; null when it has not predicted the track. */
   embedding: Float32Array | null;
-  predictedLabel: string | null;
-  outOfDistribution: boolean;
 }
 
 /**
@@ -29,7 +27,7 @@ export interface TrackFeatures {
  */
 export function readTrackFeatures(db: Db, base: { id: string; featureSet: string }): TrackFeatures[] {
   const rows = db.prepare(`SELECT t.id, t.path, t.artist, t.title, t.size, t.fingerprint, d.windows, d.tempo, a.duration_sec AS durationSec,
-      p.embedding, p.top_label AS predictedLabel, p.out_of_distribution AS ood,
+      p.embedding,
       (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
     FROM tracks t JOIN descriptors d ON d.track_id = t.id AND d.feature_set = @featureSet
       JOIN analyses a ON a.track_id = t.id AND a.feature_set = d.feature_set
@@ -38,6 +36,6 @@ export function readTrackFeatures(db: Db, base: { id: string; featureSet: string
   return rows.map((row) => ({
     trackId: row.id, path: row.path, artist: row.artist, title: row.title, contentKey: `${row.size}:${row.fingerprint}`,
     tagGenres: JSON.parse(row.genres) as string[], descriptors: meanRows(matrixRows(float32FromBlob(row.windows), DESCRIPTOR_NAMES.length)), tempo: row.tempo, durationSec: row.durationSec,
-    embedding: row.embedding ? float32FromBlob(row.embedding) : null, predictedLabel: row.predictedLabel ?? null, outOfDistribution: row.ood === 1,
+    embedding: row.embedding ? float32FromBlob(row.embedding) : null,
   }));
 }

@@ -69,7 +69,8 @@ export function oodDistance(model: Pick<OodModel, 'mean' | 'precision'>, row: Ar
   return Math.sqrt(Math.max(squared, 0) / d);
 }
 
-function fitGaussian(rows: readonly ArrayLike<number>[], shrinkage: number): Pick<OodModel, 'mean' | 'precision'> {
+/** A Gaussian fitted to some rows: their mean and the inverse of their covariance shrunk by `shrinkage` towards its mean variance. */
+export function fitGaussian(rows: readonly ArrayLike<number>[], shrinkage: number): Pick<OodModel, 'mean' | 'precision'> {
   const d = rows[0]!.length;
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((sum, row) => sum + row[j]!, 0) / rows.length);
   const cov = covariance(rows, mean);

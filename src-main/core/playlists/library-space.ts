@@ -1,7 +1,10 @@
 import path from 'node:path';
 import type { Db } from '../db/open-database.ts';
 import { readTrackFeatures, type TrackFeatures } from '../db/track-features.ts';
-import { broaderGenres, canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { readMusicnnMeans } from '../db/musicnn-means.ts';
+import { currentMusicnnVersion } from '../musicnn/model-metadata.ts';
+import { listReview } from '../review/review-list.ts';
+import { broaderGenres, canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { Playlist, PlaylistRecipe, PlaylistTrack } from '../shapes.ts';
 import { SonorityError } from '../errors.ts';
 import { buildSimilaritySpace, pathBetween, shuffledStepDistances, similarTracks, stepDistances, type SimilaritySpace } from './similarity-space.ts';
@@ -16,18 +19,23 @@ export interface LibrarySpace {
 const SHUFFLE_RUNS = 20;
 
 /**
- * The similarity space of every analysed track: descriptors and the base
- * model's embedding, weighted by `weights` (defaults documented in
- * similarity-space.ts). A track's genres are its tag's, or the base model's
- * genre when it has no tag; a genre filter also matches their broader genres
- * (Latin finds Salsa).
+ * The similarity space of every analysed track: descriptors, the base
+ * model's embedding and the current MusiCNN model's track means (embedding
+ * and heads), weighted by `weights` (defaults documented in
+ * similarity-space.ts). A track's genres are its tag's, or the experts'
+ * combined top genre (`listReview`) when it has no tag and is not out of
+ * distribution; a genre filter also matches their broader genres (Latin finds
+ * Salsa).
  */
 export function buildLibrarySpace(db: Db, base: { id: string; featureSet: string }, taxonomy: Taxonomy, weights?: PlaylistRecipe['weights']): LibrarySpace {
+  const suggested = new Map(listReview(db, base.id, taxonomy).flatMap((entry) => (entry.suggestedGenre && entry.status !== 'out-of-distribution' ? [[entry.trackId, entry.suggestedGenre]] : [])));
   const tracks = readTrackFeatures(db, base).map((track) => {
     const tagged = canonicalGenres(taxonomy, track.tagGenres);
-    return { ...track, genres: tagged.length > 0 || !track.predictedLabel ? tagged : [displayNameForLabel(taxonomy, track.predictedLabel)] };
+    const genre = suggested.get(track.trackId);
+    return { ...track, genres: tagged.length > 0 || !genre ? tagged : [genre] };
   });
-  const space = buildSimilaritySpace(tracks.map((t) => ({ ...t, genres: [...t.genres, ...t.genres.flatMap((g) => broaderGenres(taxonomy, g))] })), weights);
+  const musicnn = readMusicnnMeans(db, currentMusicnnVersion());
+  const space = buildSimilaritySpace(tracks.map((t) => ({ ...t, musicnn: musicnn.get(t.trackId) ?? null, genres: [...t.genres, ...t.genres.flatMap((g) => broaderGenres(taxonomy, g))] })), weights);
   return { space, tracks: new Map(tracks.map((t) => [t.trackId, t])) };
 }
 

@@ -1,7 +1,16 @@
 import type { SimilaritySpace } from './similarity-space.ts';
-import { genreKey } from './track-facts.ts';
+import { genreKey, HEADS_PER_ROW } from './track-facts.ts';
 
-/** Which tracks may enter a playlist; ranges are inclusive; a missing field, or an empty genre list, does not filter. */
+/** The filters on MusiCNN's heads, in `TrackFacts.heads` order. */
+export const HEAD_FILTERS = ['danceability', 'aggressive', 'happy', 'relaxed'] as const;
+
+/**
+ * Which tracks may enter a playlist; ranges are inclusive; a missing field, or
+ * an empty genre list, does not filter. The head ranges are MusiCNN's track
+ * mean probability of danceable, aggressive, happy, relaxed (0…1, to 1/255 as
+ * stored): a track MusiCNN has no output for (under one 3-s patch, or not
+ * analysed by the current model) fails any of them that is set.
+ */
 export interface PlaylistFilters {
   /** Any of these genres (case-insensitive) among the track's genres. */
   genres?: string[];
@@ -10,12 +19,21 @@ export interface PlaylistFilters {
   /** Loudness percentile in the library, 0…1 (`TrackFacts.energy`: the rank of the track's mean RMS level). */
   energy?: [number, number];
   durationSec?: [number, number];
+  danceability?: [number, number];
+  aggressive?: [number, number];
+  happy?: [number, number];
+  relaxed?: [number, number];
 }
 
 /** The artist gap when a query gives none: a track's artist is not among the 3 tracks before it. */
 export const DEFAULT_ARTIST_GAP = 3;
 
+/** NaN (unknown) is within no range. */
 const within = (value: number, range: [number, number] | undefined) => !range || (value >= range[0] && value <= range[1]);
+
+function headsWithin(space: SimilaritySpace, row: number, filters: PlaylistFilters): boolean {
+  return HEAD_FILTERS.every((name, k) => within(space.heads[row * HEADS_PER_ROW + k]!, filters[name]));
+}
 
 /** 1 for the rows that pass `filters`, 0 for the others. */
 export function filterMask(space: SimilaritySpace, filters: PlaylistFilters = {}): Uint8Array {
@@ -29,7 +47,7 @@ export function filterMask(space: SimilaritySpace, filters: PlaylistFilters = {}
   for (let row = 0; row < n; row++) {
     let genreOk = !filters.genres || filters.genres.length === 0;
     for (let g = space.genreStart[row]!; !genreOk && g < space.genreStart[row + 1]!; g++) genreOk = wanted[space.genreList[g]!] === 1;
-    mask[row] = genreOk && within(space.tempo[row]!, filters.tempo) && within(space.energy[row]!, filters.energy) && within(space.durationSec[row]!, filters.durationSec) ? 1 : 0;
+    mask[row] = genreOk && within(space.tempo[row]!, filters.tempo) && within(space.energy[row]!, filters.energy) && within(space.durationSec[row]!, filters.durationSec) && headsWithin(space, row, filters) ? 1 : 0;
   }
   return mask;
 }

@@ -1,6 +1,6 @@
 /**
  * The similarity space of a library: one weighted vector per track, compared
- * by Euclidean distance. Five blocks, each standardised over the library:
+ * by Euclidean distance. Six blocks, each standardised over the library:
  *
  * - timbre: the 40 MFCC means and variances (the sound's colour);
  * - spectrum: centroid, bandwidth, roll-off, zero-crossing rate and RMS level,
@@ -9,18 +9,21 @@
  * - tempo: log₂ of the track's BPM (so 60→90 BPM is as far as 120→180);
  * - embedding: the genre model's 64-d penultimate layer. A track without one
  *   gets zeros, the library mean of that block: it sits in the middle, neither
- *   near nor far from anyone on that block.
+ *   near nor far from anyone on that block;
+ * - musicnn: MusiCNN's 200-d embedding, the mean over the track's 3-s patches
+ *   (`readMusicnnMeans`); a track MusiCNN abstained on (under one patch) or
+ *   has not analysed sits at the block's mean, as above.
  *
  * Descriptors go through the genre model's recipe (variances log-compressed,
  * every column z-scored: `standardiser.ts`), fitted on the library itself
- * (on at most 4,096 evenly spaced tracks); tempo and embedding dimensions are
- * z-scored too. Each block is then scaled
+ * (on at most 4,096 evenly spaced tracks); tempo and both embeddings'
+ * dimensions are z-scored too. Each block is then scaled
  * so that its share of the mean squared distance between two library tracks
  * is its weight's share of the weights' sum: a weight says how much a block
  * counts, whatever its number of dimensions.
  *
  * Why the defaults (timbre 1, spectrum 1, harmony 1, tempo 0.25, embedding
- * 3), measured by the genre precision@10 of each clip's nearest neighbours by
+ * 3, musicnn 3), measured by the genre precision@10 of each clip's nearest neighbours by
  * other artists on the 640 GTZAN train+valid clips (`npm run eval:playlists`):
  * timbre, spectrum and harmony each find genre about as well alone (0.31,
  * 0.30, 0.31, against 0.09 at random) and best together: equal weights with
@@ -30,7 +33,16 @@
  * embedding helps even from a network that never saw the clips (artist-grouped
  * halves: 0.311 → 0.333), flat from weight 3 to 16; at 3 it makes about half
  * of the distance, so the descriptors still judge sounds outside the model's
- * ten genres.
+ * ten genres. MusiCNN's weight, measured on real audio (the GTZAN table has no
+ * audio; `npm run eval:playlists-musicnn`: broad-genre precision@5 of
+ * other-artist neighbours among the 24 songs, 8 music recordings and 70 GTZAN
+ * clips): with the 62 classical excerpts left out (40 tracks, random 0.096),
+ * descriptors alone find 0.148, MusiCNN alone 0.258, the previous defaults
+ * 0.168, and MusiCNN at 1 / 3 / 6 beside them 0.194 / 0.213 / 0.226 (songs and
+ * recordings alone: 0.182 → 0.200 / 0.209 / 0.200; all 102 tracks, classical-
+ * dominated, flat at 0.72–0.73). 3 is the smallest weight with most of the
+ * gain, not the best, on 31 queries: MusiCNN then makes a third of the
+ * distance, as the genre model and the descriptors do.
  */
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
 import { SonorityError } from '../errors.ts';
@@ -50,10 +62,19 @@ export interface SpaceWeights {
   harmony: number;
   tempo: number;
   embedding: number;
+  musicnn: number;
 }
 
 /** The default weights: shares of the mean squared distance between two tracks. */
-export const DEFAULT_SPACE_WEIGHTS: SpaceWeights = { timbre: 1, spectrum: 1, harmony: 1, tempo: 0.25, embedding: 3 };
+export const DEFAULT_SPACE_WEIGHTS: SpaceWeights = { timbre: 1, spectrum: 1, harmony: 1, tempo: 0.25, embedding: 3, musicnn: 3 };
+
+/** What the space keeps of a track's MusiCNN analysis: track means over its patches. */
+export interface MusicnnSummary {
+  /** The mean patch embedding (200 values). */
+  embedding: ArrayLike<number>;
+  /** Probabilities of danceable, aggressive, happy and relaxed (`MUSICNN_HEAD_NAMES` order). */
+  heads: ArrayLike<number>;
+}
 
 /** One library track as the playlist functions need it. */
 export interface SpaceTrack {
@@ -67,6 +88,8 @@ export interface SpaceTrack {
   descriptors: ArrayLike<number>;
   /** The genre model's embedding (64), or null: see the file's doc comment. */
   embedding: ArrayLike<number> | null;
+  /** MusiCNN's view of the track; null or absent where it has none (it abstained, or has not analysed the track): see the file's doc comment. */
+  musicnn?: MusicnnSummary | null;
   /** BPM; not positive = unknown (then the library's mean on the tempo block). */
   tempo: number;
   durationSec: number;

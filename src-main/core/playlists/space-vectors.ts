@@ -24,12 +24,19 @@ const DESCRIPTOR_LAYOUT = (() => {
   return { target, blocks };
 })();
 
-function embeddingWidth(tracks: readonly SpaceTrack[]): number {
+/** The learned embeddings, each its own block: the genre model's and MusiCNN's mean patch embedding. */
+const EMBEDDINGS: [Block, (track: SpaceTrack) => ArrayLike<number> | null | undefined][] = [
+  ['embedding', (track) => track.embedding],
+  ['musicnn', (track) => track.musicnn?.embedding],
+];
+
+function embeddingWidth(tracks: readonly SpaceTrack[], block: Block, of: (track: SpaceTrack) => ArrayLike<number> | null | undefined): number {
   let width: number | null = null;
   for (const track of tracks) {
-    if (!track.embedding) continue;
-    if (width !== null && track.embedding.length !== width) throw new SonorityError('usage', `track ${track.trackId}'s embedding has ${track.embedding.length} values where others have ${width}: they come from different models`);
-    width = track.embedding.length;
+    const values = of(track);
+    if (!values) continue;
+    if (width !== null && values.length !== width) throw new SonorityError('usage', `track ${track.trackId}'s ${block} block has ${values.length} values where others have ${width}: they come from different models`);
+    width = values.length;
   }
   return width ?? 0;
 }
@@ -37,12 +44,12 @@ function embeddingWidth(tracks: readonly SpaceTrack[]): number {
 /**
  * The weighted vectors of `tracks` (the recipe is in `similarity-space.ts`):
  * row-major, one row per track; columns are the descriptors but tempo, then
- * log₂ tempo, then the embedding's dimensions.
+ * log₂ tempo, then the genre model's embedding, then MusiCNN's.
  */
 export function weightedVectors(tracks: readonly SpaceTrack[], weights: SpaceWeights): { vectors: Float32Array; dimensions: number } {
   const n = tracks.length;
-  const width = embeddingWidth(tracks);
-  const blocks: Block[] = [...DESCRIPTOR_LAYOUT.blocks, 'tempo', ...Array<Block>(width).fill('embedding')];
+  const widths = EMBEDDINGS.map(([block, of]) => embeddingWidth(tracks, block, of));
+  const blocks: Block[] = [...DESCRIPTOR_LAYOUT.blocks, 'tempo', ...EMBEDDINGS.flatMap(([block], e) => Array<Block>(widths[e]!).fill(block))];
   const d = blocks.length;
   const vectors = new Float32Array(n * d);
   if (n === 0) return { vectors, dimensions: d };
@@ -55,12 +62,21 @@ export function weightedVectors(tracks: readonly SpaceTrack[], weights: SpaceWei
   });
   const tempoColumn = DESCRIPTOR_LAYOUT.blocks.length;
   const hasTempo = Uint8Array.from(tracks, (t) => (t.tempo > 0 ? 1 : 0));
-  const hasEmbedding = Uint8Array.from(tracks, (t) => (t.embedding ? 1 : 0));
+  const present: Uint8Array[] = [hasTempo];
+  let column = tempoColumn + 1;
+  EMBEDDINGS.forEach(([, of], e) => {
+    const has = Uint8Array.from(tracks, (t) => (of(t) ? 1 : 0));
+    tracks.forEach((track, row) => {
+      const values = of(track);
+      for (let k = 0; k < widths[e]! && values; k++) vectors[row * d + column + k] = values[k]!;
+    });
+    present.push(...Array<Uint8Array>(widths[e]!).fill(has));
+    column += widths[e]!;
+  });
   tracks.forEach((track, row) => {
     if (hasTempo[row] === 1) vectors[row * d + tempoColumn] = Math.log2(track.tempo);
-    for (let k = 0; k < width && track.embedding; k++) vectors[row * d + tempoColumn + 1 + k] = track.embedding[k]!;
   });
-  zScoreColumns(vectors, d, tempoColumn, [hasTempo, ...Array<Uint8Array>(width).fill(hasEmbedding)]);
+  zScoreColumns(vectors, d, tempoColumn, present);
   const squares = new Float64Array(d);
   for (let i = 0; i < vectors.length; i++) squares[i % d]! += vectors[i]! ** 2;
   const variance = new Map<Block, number>();

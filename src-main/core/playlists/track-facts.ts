@@ -11,6 +11,8 @@ export interface TrackFacts {
    * the analysed windows) among all tracks', divided by (tracks − 1).
    */
   energy: Float32Array;
+  /** MusiCNN's danceable, aggressive, happy and relaxed probabilities, 4 per row (`MUSICNN_HEAD_NAMES` order); NaN where it has none. */
+  heads: Float32Array;
   /** Lower-cased genre name → genre id. */
   genreIds: Map<string, number>;
   /** Genre ids of row r: `genreList[genreStart[r] … genreStart[r + 1])`. */
@@ -39,7 +41,19 @@ function loudnessPercentiles(tracks: readonly SpaceTrack[]): Float32Array {
   return percentiles;
 }
 
-/** Tempo, duration, loudness percentile and genres of `tracks`, in row order. */
+/** Values per row in `TrackFacts.heads`. */
+export const HEADS_PER_ROW = 4;
+
+function headsOf(tracks: readonly SpaceTrack[]): Float32Array {
+  const heads = new Float32Array(tracks.length * HEADS_PER_ROW).fill(NaN);
+  tracks.forEach((track, row) => {
+    const values = track.musicnn?.heads;
+    if (values?.length === HEADS_PER_ROW) heads.set(values, row * HEADS_PER_ROW);
+  });
+  return heads;
+}
+
+/** Tempo, duration, loudness percentile, MusiCNN heads and genres of `tracks`, in row order. */
 export function describeTracks(tracks: readonly SpaceTrack[]): TrackFacts {
   const genreIds = new Map<string, number>();
   const genreStart = new Int32Array(tracks.length + 1);
@@ -55,6 +69,7 @@ export function describeTracks(tracks: readonly SpaceTrack[]): TrackFacts {
     tempo: Float32Array.from(tracks, (t) => t.tempo),
     durationSec: Float32Array.from(tracks, (t) => t.durationSec),
     energy: loudnessPercentiles(tracks),
+    heads: headsOf(tracks),
     genreIds,
     genreStart,
     genreList: Int32Array.from(list),

@@ -9,7 +9,9 @@ import { FEATURE_SET_VERSION } from '../analysis/analyse-file.ts';
 import { matrixRows, meanRows } from '../features/stats.ts';
 import { canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import { genreProbabilities } from './review-list.ts';
-import { judgeStoredTrack } from './track-opinion.ts';
+import { judgeStoredTrack, musicnnModelId } from './track-opinion.ts';
+import { createMusicnnStore } from '../db/musicnn-store.ts';
+import { musicnnView } from './musicnn-view.ts';
 
 /** The descriptors the track view shows: timbre, loudness and the harmonic/percussive split. */
 export const SHOWN_DESCRIPTORS: readonly DescriptorName[] = [
@@ -39,7 +41,8 @@ function predictionView(stored: StoredPrediction, modelId: string, taxonomy: Tax
  * rule; `not-predicted` without `model`, or without its prediction and a
  * MusiCNN analysis), the analysis (feature set, the stored
  * track tempo, `SHOWN_DESCRIPTORS` as means over the windows), the model's
- * prediction with its per-window timeline, and the decisions, newest first.
+ * prediction with its per-window timeline, MusiCNN's heads, facets and
+ * genre timeline (`musicnn-view.ts`), and the decisions, newest first.
  * Throws `not-in-library` for an unknown id.
  */
 export function describeTrack(db: Db, trackId: number, model: { id: string; featureSet: string } | null, taxonomy: Taxonomy): TrackDetail {
@@ -48,6 +51,8 @@ export function describeTrack(db: Db, trackId: number, model: { id: string; feat
   const stored = model ? readPrediction(db, trackId, model.id) : null;
   const genres = canonicalGenres(taxonomy, track.genres);
   const judged = model ? judgeStoredTrack(db, trackId, model.id, taxonomy, genres) : null;
+  const musicnnId = musicnnModelId();
+  const musicnn = musicnnId === null ? undefined : createMusicnnStore(db).find(trackId, musicnnId);
   return {
     id: track.id, path: track.path, title: track.title, artist: track.artist, album: track.album,
     durationSec: track.tagDurationSec ?? analysis?.durationSec ?? null,
@@ -60,6 +65,7 @@ export function describeTrack(db: Db, trackId: number, model: { id: string; feat
     prediction: stored && model ? predictionView(stored, model.id, taxonomy) : null,
     library: model ? libraryOpinionOf(db, model.id, trackId) : null,
     opinion: judged && { dispute: judged.dispute, suggestedGenre: judged.suggestion?.genre ?? null, confidence: judged.suggestion?.confidence ?? null, ...judged.explain() },
+    musicnn: musicnn ? musicnnView(taxonomy, musicnn) : null,
     decisions: createDecisionsStore(db).ofTrack(trackId),
   };
 }

@@ -12,7 +12,10 @@ export interface PickedTrack {
   artist: string | null;
 }
 
-export const WEIGHT_NAMES = ['timbre', 'spectrum', 'harmony', 'tempo', 'embedding'] as const;
+export const WEIGHT_NAMES = ['timbre', 'spectrum', 'harmony', 'tempo', 'embedding', 'musicnn'] as const;
+/** The filters on MusiCNN's probabilities (0…1), with what the form calls them. */
+export const HEAD_FILTERS = { danceability: 'Danceability', aggressive: 'Aggressive', happy: 'Happy', relaxed: 'Relaxed' } as const;
+export type HeadFilter = keyof typeof HEAD_FILTERS;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
 /** The filter fields as typed: numbers, or durations as "m:ss"; empty = no bound. */
@@ -21,7 +24,10 @@ export interface FilterFields {
   tempo: [number | null, number | null];
   energy: [number | null, number | null];
   duration: [string, string];
+  heads: Record<HeadFilter, [number | null, number | null]>;
 }
+
+const noHeads = (): FilterFields['heads'] => ({ danceability: [null, null], aggressive: [null, null], happy: [null, null], relaxed: [null, null] });
 
 export const playlistDraft = $state({
   seeds: [] as PickedTrack[],
@@ -29,7 +35,7 @@ export const playlistDraft = $state({
   to: null as PickedTrack | null,
   length: 20,
   artistGap: 3,
-  filters: { genres: '', tempo: [null, null], energy: [null, null], duration: ['', ''] } as FilterFields,
+  filters: { genres: '', tempo: [null, null], energy: [null, null], duration: ['', ''], heads: noHeads() } as FilterFields,
   /** Only the weights the user changed; the others keep the core's defaults. */
   weights: {} as Partial<Record<WeightName, number>>,
   /** The defaults, as the core reported them for a build without weights. */
@@ -70,6 +76,7 @@ function filtersOf(fields: FilterFields): PlaylistFiltersInput | undefined {
     tempo: range('tempo', fields.tempo, 0, 1000),
     energy: range('energy', fields.energy, 0, 1),
     durationSec: range('duration', [seconds(fields.duration[0]), seconds(fields.duration[1])], 0, 86_400),
+    ...Object.fromEntries((Object.keys(HEAD_FILTERS) as HeadFilter[]).map((name) => [name, range(HEAD_FILTERS[name].toLowerCase(), fields.heads[name], 0, 1)])),
   };
   const set = Object.entries(filters).filter(([, value]) => value !== undefined);
   return set.length ? Object.fromEntries(set) : undefined;
@@ -102,6 +109,7 @@ export function openInDraft(playlist: Playlist, picked: Map<number, PickedTrack>
       tempo: filters.tempo ?? [null, null],
       energy: filters.energy ?? [null, null],
       duration: filters.durationSec ? [clock(filters.durationSec[0]), clock(filters.durationSec[1])] : ['', ''],
+      heads: { ...noHeads(), ...Object.fromEntries((Object.keys(HEAD_FILTERS) as HeadFilter[]).flatMap((name) => (filters[name] ? [[name, filters[name]]] : []))) },
     },
     weights: { ...recipe.weights },
     result: playlist,

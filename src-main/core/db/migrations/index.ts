@@ -6,6 +6,7 @@ import { sql as decisions005 } from './005-decisions.ts';
 import { sql as learningAndPlaylists006 } from './006-library-learning-and-playlists.ts';
 import { sql as journalTempAndMtimeNs007 } from './007-journal-temp-and-mtime-ns.ts';
 import { sql as musicnn008 } from './008-musicnn.ts';
+import { sql as musicnnMeans009 } from './009-musicnn-means.ts';
 
 /** Every migration in order; the position + 1 is the schema version it produces. */
-export const MIGRATIONS: readonly string[] = [library001, descriptors002, predictions003, tagWrites004, decisions005, learningAndPlaylists006, journalTempAndMtimeNs007, musicnn008];
+export const MIGRATIONS: readonly string[] = [library001, descriptors002, predictions003, tagWrites004, decisions005, learningAndPlaylists006, journalTempAndMtimeNs007, musicnn008, musicnnMeans009];
