@@ -1,9 +1,10 @@
 /**
  * Does MusiCNN's embedding help the playlist similarity (`npm run
  * eval:playlists-musicnn`)? On real audio analysed by the real scan (cached in
- * .cache/playlist-musicnn/): the 24 songs, the music among the recordings and
- * the 70 GTZAN clips, labelled by broad genre through the taxonomy (Salsa →
- * Latin). Broad-genre precision@5 of each track's nearest other-artist
+ * .cache/playlist-musicnn/): the 24 songs, the recordings and the 70 GTZAN
+ * clips whose genre `opinionFiles` knows (the list the opinion evaluation
+ * uses, with its reasons), labelled by broad genre through the taxonomy
+ * (Salsa → Latin). Broad-genre precision@5 of each track's nearest other-artist
  * neighbours, per space, against random; over every labelled track, without
  * the 62 classical excerpts (which would otherwise dominate), and on the songs
  * and recordings alone (no GTZAN audio: the genre model's embedding is not
@@ -20,9 +21,10 @@ import { readMusicnnMeans } from '../src-main/core/db/musicnn-means.ts';
 import { currentMusicnnVersion } from '../src-main/core/musicnn/model-metadata.ts';
 import { readModelMetadata } from '../src-main/core/model/model-files.ts';
 import { loadTaxonomy } from '../src-main/core/taxonomy/taxonomy-file.ts';
-import { broaderGenres, displayNameForLabel } from '../src-main/core/taxonomy/taxonomy.ts';
+import { broaderGenres } from '../src-main/core/taxonomy/taxonomy.ts';
 import { buildSimilaritySpace, DEFAULT_SPACE_WEIGHTS, type SpaceTrack, type SpaceWeights } from '../src-main/core/playlists/similarity-space.ts';
 import { neighbourPrecision } from '../src-main/core/playlists/neighbour-precision.ts';
+import { opinionFiles } from './opinion-files.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATA = path.join(ROOT, '../shared/data');
@@ -31,21 +33,6 @@ const AUDIO = path.join(CACHE, 'audio');
 const K = 5;
 const taxonomy = loadTaxonomy();
 const broad = (genre: string) => broaderGenres(taxonomy, genre).at(-1) ?? genre;
-
-/** Songs by genre tag; ambient.mp3 and house.mp3 are swapped at the source (shared/README.md). */
-const SONG_GENRE = (song: string) => ({ ambient: 'House', house: 'Ambient', bop: 'Bebop', doo_wop: 'Doo-Wop' } as Record<string, string>)[song]
-  ?? song.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
-/** The music among the recordings (their .txt files), with genre and artist; speech, a robin, a whale and a dog are left out. */
-const RECORDINGS: Record<string, [string, string | null]> = {
-  '147793__setuniman__sweet-waltz-0i-22mi': ['Classical', null],
-  '442789__lena-orsa__happy-music-pistachio-ice-cream-ragtime': ['Jazz', null],
-  'Hungarian_Dance_number_5_-_Allegro_in_F_sharp_minor_(string_orchestra)': ['Classical', null],
-  'Kevin_MacLeod_-_P_I_Tchaikovsky_Dance_of_the_Sugar_Plum_Fairy': ['Classical', 'Kevin MacLeod'],
-  'Kevin_MacLeod_-_Vibe_Ace': ['Jazz', 'Kevin MacLeod'],
-  'Karissa_Hobbs_-_Lets_Go_Fishin': ['Folk', 'Karissa Hobbs'],
-  'admiralbob77_-_Choice_-_Drum-bass': ['Drum and Bass', 'Admiral Bob'],
-  'sorohanro_-_solo-trumpet-06': ['Jazz', 'Mihai Sorohan'],
-};
 
 /** Copies the audio into the cache (once) and scans it with the real CLI (incremental: unchanged files are skipped). */
 function analyse(db: string): void {
@@ -62,16 +49,18 @@ function analyse(db: string): void {
   if (scan.status !== 0) throw new Error(`the scan exited ${scan.status}`);
 }
 
-/** Group, broad genre and artist of a scanned file; null for non-music. */
-function labelOf(file: string, clips: Map<string, string[]>): { group: 'song' | 'recording' | 'gtzan' | 'excerpt'; genre: string; artist: string | null } | null {
-  const [folder, name] = [path.basename(path.dirname(file)), path.basename(file)];
-  if (folder === 'songs') return { group: 'song', genre: broad(SONG_GENRE(name.replace(/\.mp3$/, ''))), artist: null };
-  if (folder === 'recordings') {
-    const known = RECORDINGS[name.replace(/\.hq\.ogg$/, '')];
-    return known ? { group: 'recording', genre: broad(known[0]), artist: known[1] } : null;
-  }
-  const [, , genre, , , artist] = clips.get(name)!;
-  return { group: name.endsWith('.first15s.flac') ? 'excerpt' : 'gtzan', genre: broad(displayNameForLabel(taxonomy, genre!)), artist: artist || null };
+/** The labelled files of `opinionFiles` (genre known, music) by their cached copy's folder and name. */
+const LABELLED = new Map(opinionFiles(DATA).filter((f) => f.genre !== null).map((f) => {
+  const folder = f.group === 'gtzan-clip' ? 'gtzan' : path.basename(path.dirname(f.file));
+  return [`${folder}/${path.basename(f.file)}`, f] as const;
+}));
+
+/** Group, broad genre and artist of a scanned file; null where `opinionFiles` knows no genre (non-music, or a genre it cannot tell). */
+function labelOf(file: string): { group: 'song' | 'recording' | 'gtzan' | 'excerpt'; genre: string; artist: string | null } | null {
+  const known = LABELLED.get(`${path.basename(path.dirname(file))}/${path.basename(file)}`);
+  if (!known) return null;
+  const group = known.group === 'gtzan-clip' ? (known.file.endsWith('.first15s.flac') ? 'excerpt' : 'gtzan') : known.group;
+  return { group, genre: broad(known.genre!), artist: known.artist };
 }
 
 fs.mkdirSync(CACHE, { recursive: true });
@@ -80,9 +69,8 @@ analyse(dbFile);
 const db = openDatabase(dbFile, { access: 'read' });
 const base = readModelMetadata();
 const musicnn = readMusicnnMeans(db, currentMusicnnVersion());
-const clips = new Map(fs.readFileSync(path.join(DATA, 'gtzan/clips/index.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => [line.split('\t')[0]!, line.split('\t')]));
 const tracks = readTrackFeatures(db, base).flatMap((t) => {
-  const label = labelOf(t.path, clips);
+  const label = labelOf(t.path);
   return label ? [{ ...label, track: { ...t, artist: label.artist, title: path.basename(t.path), musicnn: musicnn.get(t.trackId) ?? null, genres: [] } satisfies SpaceTrack }] : [];
 });
 db.close();

@@ -35,14 +35,14 @@
  * of the distance, so the descriptors still judge sounds outside the model's
  * ten genres. MusiCNN's weight, measured on real audio (the GTZAN table has no
  * audio; `npm run eval:playlists-musicnn`: broad-genre precision@5 of
- * other-artist neighbours among the 24 songs, 8 music recordings and 70 GTZAN
- * clips): with the 62 classical excerpts left out (40 tracks, random 0.096),
- * descriptors alone find 0.148, MusiCNN alone 0.258, the previous defaults
- * 0.168, and MusiCNN at 1 / 3 / 6 beside them 0.194 / 0.213 / 0.226 (songs and
- * recordings alone: 0.182 → 0.200 / 0.209 / 0.200; all 102 tracks, classical-
- * dominated, flat at 0.72–0.73). 3 is the smallest weight with most of the
- * gain, not the best, on 31 queries: MusiCNN then makes a third of the
- * distance, as the genre model and the descriptors do.
+ * other-artist neighbours among the songs, recordings and GTZAN clips whose
+ * genre the opinion evaluation knows): with the 62 classical excerpts left out
+ * (37 tracks, random 0.096), descriptors alone find 0.138, MusiCNN alone 0.283,
+ * the previous defaults 0.152, and MusiCNN at 1 / 3 / 6 beside them 0.172 /
+ * 0.200 / 0.214 (songs and recordings alone: 0.180 → 0.190 / 0.200 / 0.210;
+ * all 99 tracks, classical-dominated, flat at 0.73–0.74). 3 is the smallest
+ * weight with most of the gain, not the best, on 29 queries: MusiCNN then
+ * makes a third of the distance, as the genre model and the descriptors do.
  */
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
 import { SonorityError } from '../errors.ts';
