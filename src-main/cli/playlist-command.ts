@@ -11,7 +11,7 @@ import { createPlaylistsStore } from '../core/playlists/saved-playlists.ts';
 import { writePlaylistFile } from '../core/playlists/playlist-files.ts';
 import { formatClock } from './format.ts';
 import { parseRange, parseWeights } from './playlist-options.ts';
-import { HEAD_FILTERS } from '../core/playlists/playlist-rules.ts';
+import { MUSICNN_HEAD_KEYS } from '../core/musicnn/model-metadata.ts';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
 export const PLAYLIST_USAGE = `sonority playlist --seed FILE... [--to FILE] --length N [--out mix.m3u8] [--relative] [--save NAME]
@@ -36,7 +36,7 @@ function recipeFrom(db: Db, values: Values): PlaylistRecipe {
   if (gap !== undefined && !(Number.isInteger(gap) && gap >= 0)) throw new SonorityError('usage', `--artist-gap takes a whole number, not "${values['artist-gap']}"`);
   const filters = {
     genres: values.genre, tempo: parseRange('--tempo', values.tempo), energy: parseRange('--energy', values.energy), durationSec: parseRange('--duration', values.duration),
-    ...Object.fromEntries(HEAD_FILTERS.map((name) => [name, parseRange(`--${name}`, values[name], 1)])),
+    ...Object.fromEntries(MUSICNN_HEAD_KEYS.map((name) => [name, parseRange(`--${name}`, values[name], 1)])),
   };
   return {
     seeds: values.seed!.map((file) => trackIdAt(db, path.resolve(file))), to: values.to === undefined ? undefined : trackIdAt(db, path.resolve(values.to)),

@@ -11,6 +11,8 @@ export const DEFAULT_MUSICNN_HEADS_DIR = fileURLToPath(new URL('../../../models/
 
 /** The four classifiers on the MusiCNN embedding, in Sonority's order. */
 export const MUSICNN_HEAD_NAMES = ['danceability', 'mood_aggressive', 'mood_happy', 'mood_relaxed'] as const;
+/** What the API, the CLI's flags and the filters call each head, in `MUSICNN_HEAD_NAMES` order. */
+export const MUSICNN_HEAD_KEYS = ['danceability', 'aggressive', 'happy', 'relaxed'] as const;
 /** The name of one of the heads. */
 export type MusicnnHeadName = (typeof MUSICNN_HEAD_NAMES)[number];
 

@@ -1,8 +1,6 @@
 import type { SimilaritySpace } from './similarity-space.ts';
-import { genreKey, HEADS_PER_ROW } from './track-facts.ts';
-
-/** The filters on MusiCNN's heads, in `TrackFacts.heads` order. */
-export const HEAD_FILTERS = ['danceability', 'aggressive', 'happy', 'relaxed'] as const;
+import { genreKey } from './track-facts.ts';
+import { MUSICNN_HEAD_KEYS } from '../musicnn/model-metadata.ts';
 
 /**
  * Which tracks may enter a playlist; ranges are inclusive; a missing field, or
@@ -32,7 +30,7 @@ export const DEFAULT_ARTIST_GAP = 3;
 const within = (value: number, range: [number, number] | undefined) => !range || (value >= range[0] && value <= range[1]);
 
 function headsWithin(space: SimilaritySpace, row: number, filters: PlaylistFilters): boolean {
-  return HEAD_FILTERS.every((name, k) => within(space.heads[row * HEADS_PER_ROW + k]!, filters[name]));
+  return MUSICNN_HEAD_KEYS.every((name, k) => within(space.heads[row * MUSICNN_HEAD_KEYS.length + k]!, filters[name]));
 }
 
 /** 1 for the rows that pass `filters`, 0 for the others. */

@@ -1,5 +1,6 @@
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
 import type { SpaceTrack } from './similarity-space.ts';
+import { MUSICNN_HEAD_KEYS } from '../musicnn/model-metadata.ts';
 
 /** What the playlist filters read, per row. */
 export interface TrackFacts {
@@ -11,7 +12,7 @@ export interface TrackFacts {
    * the analysed windows) among all tracks', divided by (tracks − 1).
    */
   energy: Float32Array;
-  /** MusiCNN's danceable, aggressive, happy and relaxed probabilities, 4 per row (`MUSICNN_HEAD_NAMES` order); NaN where it has none. */
+  /** MusiCNN's danceable, aggressive, happy and relaxed probabilities, one per `MUSICNN_HEAD_KEYS` name per row; NaN where it has none. */
   heads: Float32Array;
   /** Lower-cased genre name → genre id. */
   genreIds: Map<string, number>;
@@ -41,14 +42,12 @@ function loudnessPercentiles(tracks: readonly SpaceTrack[]): Float32Array {
   return percentiles;
 }
 
-/** Values per row in `TrackFacts.heads`. */
-export const HEADS_PER_ROW = 4;
-
 function headsOf(tracks: readonly SpaceTrack[]): Float32Array {
-  const heads = new Float32Array(tracks.length * HEADS_PER_ROW).fill(NaN);
+  const width = MUSICNN_HEAD_KEYS.length;
+  const heads = new Float32Array(tracks.length * width).fill(NaN);
   tracks.forEach((track, row) => {
     const values = track.musicnn?.heads;
-    if (values?.length === HEADS_PER_ROW) heads.set(values, row * HEADS_PER_ROW);
+    if (values?.length === width) heads.set(values, row * width);
   });
   return heads;
 }

@@ -1,6 +1,6 @@
 import type { StoredMusicnn } from '../db/musicnn-store.ts';
 import { MUSICNN_SAMPLE_RATE } from '../musicnn/input-definition.ts';
-import { MUSICNN_TAG_COUNT } from '../musicnn/model-metadata.ts';
+import { MUSICNN_HEAD_KEYS, MUSICNN_TAG_COUNT } from '../musicnn/model-metadata.ts';
 import { broadGenreEvidence } from '../opinion/expert.ts';
 import { musicnnOpinion } from '../opinion/experts.ts';
 import { groupMusicnnTags, type MusicnnScore } from '../taxonomy/musicnn-facets.ts';
@@ -12,13 +12,12 @@ export const MOOD_NAMES: readonly MoodName[] = ['aggressive', 'happy', 'relaxed'
 export const MOOD_THRESHOLD = 0.5;
 
 /**
- * A track's four head probabilities (`MUSICNN_HEAD_NAMES` order: danceability,
- * aggressive, happy, relaxed) by name; null for an empty array (MusiCNN
- * abstained). Throws on any other length.
+ * A track's four head probabilities (`MUSICNN_HEAD_KEYS` order) by name; null
+ * for an empty array (MusiCNN abstained). Throws on any other length.
  */
 export function headsFrom(values: ArrayLike<number>): MusicnnHeads | null {
   if (values.length === 0) return null;
-  if (values.length !== 4) throw new Error(`MusiCNN has 4 heads, not ${values.length}`);
+  if (values.length !== MUSICNN_HEAD_KEYS.length) throw new Error(`MusiCNN has ${MUSICNN_HEAD_KEYS.length} heads, not ${values.length}`);
   return { danceability: values[0]!, aggressive: values[1]!, happy: values[2]!, relaxed: values[3]! };
 }
 
