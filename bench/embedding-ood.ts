@@ -8,7 +8,7 @@
  * divided by √200. A track's score is the median over its patches.
  */
 import { median } from '../src-main/core/features/stats.ts';
-import { fitGaussian, oodDistance } from '../src-main/core/model/ood.ts';
+import { fitGaussian, oodDistance, upperQuantile } from '../src-main/core/model/ood.ts';
 import { MUSICNN_EMBEDDING_SIZE } from '../src-main/core/musicnn/model-metadata.ts';
 
 /** The fitted reference. */
@@ -20,12 +20,6 @@ export interface EmbeddingOodReference {
   /** Track scores above this are out of distribution. */
   threshold: number;
   thresholdQuantile: number;
-}
-
-/** The value at quantile `q` of `values`: the ⌈q·n⌉-th smallest. */
-export function upperQuantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 /** Each patch's distance (÷ √200) from the reference, for `patches × 200` embeddings. */

@@ -86,17 +86,12 @@ function honestEmbeddings(runtime: TfRuntime, tracks: LearningTrack[]): ReturnTy
   return crossFittedEmbeddings(runtime, { rows: tracks.map((t) => t.descriptors), labels: tracks.map((t) => t.genre!), artists: tracks.map((t) => t.artist) }, candidate, epochs, seed);
 }
 
-/** The mean of `patches × width` rows. */
-function meanEmbedding(rows: readonly number[][]): Float32Array {
-  return Float32Array.from(rows[0]!, (_, k) => rows.reduce((sum, row) => sum + row[k]!, 0) / rows.length);
-}
-
 /** The same tracks with MusiCNN's mean patch embedding in place of the shipped model's (computed once, cached with the OOD study's inputs). */
 async function withMusicnnEmbedding(tracks: readonly LearningTrack[], files: readonly string[], model: GenreModel): Promise<LearningTrack[]> {
   let loading: Promise<MusicnnModels> | undefined;
   const musicnn = () => (loading ??= loadMusicnnForAnalysis());
   const out: LearningTrack[] = [];
-  for (const [i, track] of tracks.entries()) out.push({ ...track, embedding: meanEmbedding((await oodInputs(files[i]!, model, musicnn)).embeddings) });
+  for (const [i, track] of tracks.entries()) out.push({ ...track, embedding: meanRows((await oodInputs(files[i]!, model, musicnn)).embeddings) });
   if (loading) await (await loading).dispose();
   return out;
 }

@@ -13,9 +13,8 @@ import type { GenreModel } from '../src-main/core/model/genre-model.ts';
 import { analyseMusicnn } from '../src-main/core/musicnn/analyse-musicnn.ts';
 import type { MusicnnModels } from '../src-main/core/musicnn/load-models.ts';
 import { currentMusicnnVersion } from '../src-main/core/musicnn/model-metadata.ts';
+import { REPO_ROOT, SHARED_DATA } from './opinion-experts.ts';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-export const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
 const CACHE = path.join(REPO_ROOT, '.cache', 'musicnn-ood');
 
 /** One file as the OOD checks see it. */

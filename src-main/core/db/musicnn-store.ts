@@ -3,6 +3,8 @@ import { nowIso } from './time.ts';
 import { int32FromBlob, toBlob } from './blobs.ts';
 import { float16Blob, float16FromBlob, probabilitiesFromBlob, probabilityBlob } from './compact-blobs.ts';
 import type { MusicnnAnalysis } from '../musicnn/analyse-musicnn.ts';
+import { matrixRows, meanRows } from '../features/stats.ts';
+import { MUSICNN_EMBEDDING_SIZE } from '../musicnn/model-metadata.ts';
 
 /** A stored MusiCNN analysis: as computed, with probabilities to 1/255 and the embedding to float16, and when it was stored. */
 export interface StoredMusicnn extends MusicnnAnalysis {
@@ -65,14 +67,6 @@ function fromRow(row: MusicnnRow): StoredMusicnn {
   };
 }
 
-/** The mean of a `patches × width` embedding matrix's rows. */
-function meanEmbedding(embeddings: Float32Array, patches: number): Float32Array {
-  const width = embeddings.length / patches;
-  const mean = new Float32Array(width);
-  for (let i = 0; i < embeddings.length; i++) mean[i % width]! += embeddings[i]! / patches;
-  return mean;
-}
-
 /** Persistence of MusiCNN analyses (table `musicnn`, migration 008, and their mean embedding, migration 009): one row per track and model. */
 export function createMusicnnStore(db: Db) {
   const saveMean = db.prepare('INSERT INTO musicnn_means (track_id, model, embedding) VALUES (?, ?, ?)');
@@ -82,8 +76,7 @@ export function createMusicnnStore(db: Db) {
   const save = db.transaction((trackId: number, analysis: MusicnnAnalysis) => {
     clearMean.run(trackId, analysis.model);
     saveRow.run(toColumns(trackId, analysis));
-    const patches = analysis.patchStarts.length;
-    if (patches > 0) saveMean.run(trackId, analysis.model, float16Blob(meanEmbedding(analysis.embeddings, patches)));
+    if (analysis.patchStarts.length > 0) saveMean.run(trackId, analysis.model, float16Blob(meanRows(matrixRows(analysis.embeddings, MUSICNN_EMBEDDING_SIZE))));
   });
   const find = db.prepare('SELECT * FROM musicnn WHERE track_id = ? AND model = ?');
   return {

@@ -92,7 +92,11 @@ export function fitOod(rows: readonly ArrayLike<number>[], shrinkage = 0.1, thre
     const gaussian = fitGaussian(rows.filter((_, i) => i % folds !== fold), shrinkage);
     rows.forEach((row, i) => i % folds === fold && heldOut.push(oodDistance(gaussian, row)));
   }
-  heldOut.sort((a, b) => a - b);
-  const threshold = heldOut[Math.min(heldOut.length - 1, Math.ceil(thresholdQuantile * heldOut.length) - 1)]!;
-  return { ...fitGaussian(rows, shrinkage), shrinkage, threshold, thresholdQuantile };
+  return { ...fitGaussian(rows, shrinkage), shrinkage, threshold: upperQuantile(heldOut, thresholdQuantile), thresholdQuantile };
+}
+
+/** The value at quantile `q` (0 < q ≤ 1) of `values`: the ⌈q·n⌉-th smallest. */
+export function upperQuantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
