@@ -3,7 +3,7 @@ import type { Db } from '../db/open-database.ts';
 import { readTrackFeatures, type TrackFeatures } from '../db/track-features.ts';
 import { readMusicnnMeans } from '../db/musicnn-means.ts';
 import { currentMusicnnVersion } from '../musicnn/model-metadata.ts';
-import { listReview } from '../review/review-list.ts';
+import { listReview, offeredSuggestion } from '../review/review-list.ts';
 import { broaderGenres, canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { Playlist, PlaylistRecipe, PlaylistTrack } from '../shapes.ts';
 import { SonorityError } from '../errors.ts';
@@ -28,7 +28,10 @@ const SHUFFLE_RUNS = 20;
  * Salsa).
  */
 export function buildLibrarySpace(db: Db, base: { id: string; featureSet: string }, taxonomy: Taxonomy, weights?: PlaylistRecipe['weights']): LibrarySpace {
-  const suggested = new Map(listReview(db, base.id, taxonomy).flatMap((entry) => (entry.suggestedGenre && entry.status !== 'out-of-distribution' ? [[entry.trackId, entry.suggestedGenre]] : [])));
+  const suggested = new Map(listReview(db, base.id, taxonomy).flatMap((entry) => {
+    const suggestion = offeredSuggestion(entry);
+    return suggestion ? [[entry.trackId, suggestion.genre] as const] : [];
+  }));
   const tracks = readTrackFeatures(db, base).map((track) => {
     const tagged = canonicalGenres(taxonomy, track.tagGenres);
     const genre = suggested.get(track.trackId);

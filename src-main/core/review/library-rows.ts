@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Db } from '../db/open-database.ts';
 import { canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { LibraryRow } from '../shapes.ts';
-import { listReview } from './review-list.ts';
+import { listReview, offeredSuggestion } from './review-list.ts';
 import { musicnnModelId } from './track-opinion.ts';
 import { probabilitiesFromBlob } from '../db/compact-blobs.ts';
 import { headsFrom, moodsOf } from './musicnn-view.ts';
@@ -23,12 +23,12 @@ export function libraryTracks(db: Db, modelId: string | null, taxonomy: Taxonomy
   return rows.map((row) => {
     const review = reviewed.get(row.id);
     const heads = row.heads ? headsFrom(probabilitiesFromBlob(row.heads)) : null;
-    const ood = review?.status === 'out-of-distribution';
+    const suggestion = review ? offeredSuggestion(review) : null;
     return {
       id: row.id, fileName: path.basename(row.path), title: row.title, artist: row.artist, album: row.album,
       genres: review?.tagGenres ?? canonicalGenres(taxonomy, JSON.parse(row.genres) as string[]),
-      predicted: ood ? null : review?.suggestedGenre ?? null,
-      confidence: ood ? null : review?.suggestedConfidence ?? null,
+      predicted: suggestion?.genre ?? null,
+      confidence: suggestion?.confidence ?? null,
       status: review?.status ?? 'not-predicted',
       heads, moods: moodsOf(heads),
     };

@@ -26,6 +26,11 @@ export interface ReviewEntry {
   explain: TrackJudgement['explain'];
 }
 
+/** The combined suggestion the Library and playlists offer for a track: none for a track out of distribution. */
+export function offeredSuggestion(entry: ReviewEntry): { genre: string; confidence: number } | null {
+  return entry.suggestedGenre === null || entry.status === 'out-of-distribution' ? null : { genre: entry.suggestedGenre, confidence: entry.suggestedConfidence! };
+}
+
 /** A prediction's genres (labels in model order, with their probabilities) as display names, most probable first. */
 export function genreProbabilities(taxonomy: Taxonomy, labels: readonly string[], probabilities: ArrayLike<number>): GenreProbability[] {
   return labels.map((label, i) => ({ label, genre: displayNameForLabel(taxonomy, label), probability: probabilities[i]! })).sort((a, b) => b.probability - a.probability);
