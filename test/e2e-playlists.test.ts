@@ -148,14 +148,20 @@ describe.runIf(hasChromium())('playlists and library learning in a browser, end 
   it('learns the library\'s genres from the Review page and offers their suggestion on l', async () => {
     await page.keyboard.press('Alt+3');
     await page.getByRole('button', { name: 'Learn from my tags' }).click();
+    await page.getByRole('progressbar', { name: 'Learning progress' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Learning from your tags in the background… step \d+ of \d+ · about \d+m? ?\d*s left/ }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await shot('learning-progress');
     const learned = page.getByRole('list', { name: 'Genres learned' });
     await learned.waitFor({ timeout: 60_000 });
+    await page.getByText(/a CRNN: a recurrent network over MusiCNN's patch embeddings \(msd-musicnn-1\)/).waitFor();
     expect(await learned.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/^Electronic\s+5$/), expect.stringMatching(/^Latin\s+5$/)]);
     await page.getByText(/Learned under a broader genre: Electronic ← Ambient, Electro, House, Techno, Trance · Latin ← /).waitFor();
     await page.getByText(/Too few tracks or artists to learn: .*Bebop/).waitFor();
     await page.getByRole('navigation', { name: 'Review queue' }).getByRole('button').first().click();
     const card = page.getByRole('region', { name: 'Current track' });
     await card.getByRole('group', { name: "Your library's opinion" }).waitFor();
+    await card.getByRole('group', { name: "Your library's opinion" }).getByText(/^Learned (Electronic|Latin) from 5 tracks · (Electronic|Latin) from 5 tracks\.$/).waitFor();
     await shot('review-library');
     const shown = await card.getByRole('heading', { level: 2 }).textContent();
     const queue = await api('reviewQueue') as Array<{ title: string; library: { suggestions: { genre: string }[] } | null }>;

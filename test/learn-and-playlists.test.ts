@@ -36,11 +36,13 @@ describe('sonority learn on a real library', () => {
   it('puts the doubted tag in the review queue as disputed, labelled as the library\'s opinion, and suggests a genre for the untagged clip', () => {
     const queue = service.handlers.reviewQueue({}) as ReviewItem[];
     const mistagged = queue.find((item) => item.trackId === idOf(library.mistagged))!;
-    expect(queue[0]!.trackId, JSON.stringify(queue.slice(0, 3).map((q) => [q.title, q.genres, q.opinion.dispute, q.library?.doubt]))).toBe(mistagged.trackId); // doubted by both the base model and the library
+    // Among the first two: the library's calibrated doubt (shrunk: Classical was learned from 10 tracks) can fall just below the experts' dispute of the Funk song.
+    expect(queue.slice(0, 2).map((q) => q.trackId), JSON.stringify(queue.slice(0, 3).map((q) => [q.title, q.genres, q.opinion.dispute, q.library?.doubt]))).toContain(mistagged.trackId);
     expect(mistagged.library).toMatchObject({ flagged: true, givenGenre: 'Electronic' });
     expect(mistagged.library!.suggestions[0]!.genre).toBe('Classical');
     expect(mistagged.library!.source).toMatch(/without this track or its artist/);
-    expect(mistagged.reason).toMatch(/Your library's genres doubt Electronic \(\d+%\) and suggest Classical/);
+    expect(mistagged.reason).toMatch(/Your library's genres doubt Electronic \(\d+%\) and suggest Classical \(\d+%, learned from 1[01] tracks\)/);
+    expect(mistagged.library!.source).toMatch(/a CRNN over MusiCNN's patches/);
     const untagged = queue.find((item) => item.trackId === idOf(library.untagged))!;
     expect(untagged.library).toMatchObject({ flagged: false, givenGenre: null, doubt: null });
     expect(untagged.library!.suggestions[0]!.genre).toBe('Classical');

@@ -12,12 +12,15 @@
  */
 import { ApiInputError, arrayOf, boolean, integer, json, number, object, oneOf, optional, range, string, type Validator } from './validate.ts';
 
+import type { TrainingProgress } from '../core/learning/train-in-background.ts';
+import type { RetrainOffer } from '../core/learning/retrain-offer.ts';
 import type { ApplyResult, ApplyRow, ApplyScope, LearningSummary, LibraryRow, Playlist, PlaylistSummary, ReviewItem, Settings, TrackDetail, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 import type { ScanProgress } from '../core/scan/progress.ts';
 
 
 // ── Data shapes (the core's own, from core/shapes.ts, and the API's) ───────
 
+export type { TrainingProgress, RetrainOffer };
 export type { ApplyResult, ApplyRow, ApplyScope, FacetScore, GenreProbability, LearningSummary, LibraryOpinion, LibraryRow, MoodName, MusicnnHeads, MusicnnView, Playlist, PlaylistFiltersInput, PlaylistRecipe, PlaylistSummary, PlaylistTrack, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 
 export interface AppInfo {
@@ -108,6 +111,10 @@ export interface TaxonomyInfo {
 export interface LearningState {
   summary: LearningSummary | null;
   rules: TrustRuleView[];
+  /** A training running in the background, or null. */
+  training: TrainingProgress | null;
+  /** Whether enough new trusted genres arrived to retrain (null before the first training). */
+  retrain: RetrainOffer | null;
 }
 
 /** An exported playlist: saved through the native dialog (desktop), or its text for the browser to download (serve). */
@@ -138,6 +145,8 @@ export type ApiEvent =
   | { type: 'scan'; state: ScanState }
   | { type: 'write'; done: number; total: number; outcome: WriteOutcome }
   | { type: 'library-changed' }
+  /** Library learning's progress, about once per training step. */
+  | { type: 'learning'; progress: TrainingProgress }
   /** A menu item asked for a page (desktop). */
   | { type: 'navigate'; page: PageName };
 
@@ -210,7 +219,10 @@ export const CONTRACT = {
   getTaxonomy: method<TaxonomyInfo>()(none),
   saveTaxonomy: method<TaxonomyInfo>()(object({ definition: json })),
   learningState: method<LearningState>()(none),
+  /** Trains in a worker thread and resolves when it is stored (progress comes as `learning` events); refused while one runs. */
   learnGenres: method<LearningState>()(none),
+  /** Stops the running training at its next step; the previous library model stays. */
+  cancelLearning: method<LearningState>()(none),
   setTrust: method<LearningState>()(object({
     kind: oneOf('track', 'folder', 'genre'),
     /** The track (kind track), or the folder or genre (kinds folder and genre). */

@@ -1,3 +1,4 @@
+import { loadTaxonomy } from '../core/taxonomy/taxonomy-file.ts';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, SonorityError } from '../core/errors.ts';
 import { scanLibrary, type ScanEvent, type ScanSummary } from '../core/scan/scan-library.ts';
@@ -39,7 +40,7 @@ function createReporter(io: CliIo, json: boolean) {
 
 function printSummary(io: CliIo, summary: ScanSummary, failures: Array<{ path: string; message: string }>): void {
   const verb = summary.status === 'cancelled' ? 'Stopped scanning' : 'Scanned';
-  const parts = [`${summary.found} audio files`, `${summary.analysed} analysed`, `${summary.predicted} predicted`, `${summary.skipped} unchanged`, `${summary.moved} moved`, `${summary.failed} failed`, `${summary.gone} gone`];
+  const parts = [`${summary.found} audio files`, `${summary.analysed} analysed`, `${summary.predicted} predicted`, ...(summary.learnedOpinions ? [`${summary.learnedOpinions} judged by your library's genres`] : []), `${summary.skipped} unchanged`, `${summary.moved} moved`, `${summary.failed} failed`, `${summary.gone} gone`];
   io.stdout.write(`${verb} ${summary.root} in ${formatDuration(summary.seconds)}: ${parts.join(' · ')}${summary.ignored ? ` (${summary.ignored} other files ignored)` : ''}\n`);
   if (summary.status === 'cancelled') io.stdout.write('Progress is saved; run the same scan again to resume.\n');
   if (failures.length === 0) return;
@@ -64,7 +65,7 @@ export async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const release = stopOnSignals(controller, reporter.log, 'Stopping: finishing the files in progress… (Ctrl-C again quits at once; nothing is lost either way)');
   try {
     const summary = await withDatabase(values.db, io.env, (db) =>
-      scanLibrary({ root: positionals[0]!, db, workers, ffmpegPath: values.ffmpeg, model, retryFailed: values['retry-failed'], signal: controller.signal, onEvent: reporter.onEvent }),
+      scanLibrary({ root: positionals[0]!, db, workers, ffmpegPath: values.ffmpeg, model, taxonomy: () => loadTaxonomy(), retryFailed: values['retry-failed'], signal: controller.signal, onEvent: reporter.onEvent }),
     );
     reporter.finish();
     if (values.json) writeJsonLine(io, { type: 'summary', ...summary });

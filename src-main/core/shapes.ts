@@ -232,8 +232,8 @@ export interface LibraryOpinion {
   libraryModelId: string;
   /** Where the opinion comes from, for people ("your library, out of fold"). */
   source: string;
-  /** Its genres, in the user's vocabulary, most probable first (at most three). */
-  suggestions: { genre: string; probability: number }[];
+  /** Its genres, in the user's vocabulary, most probable first (at most three), each with the trusted tracks it was learned from. */
+  suggestions: { genre: string; probability: number; examples: number }[];
   /** The genre it learned the track as; null when the track was not learned from. */
   givenGenre: string | null;
   /** How likely that genre is wrong (0…1, the disputed ranking); null when not learned from. */
@@ -248,6 +248,10 @@ export interface LearningSummary {
   baseModelId: string;
   featureSet: string;
   trainedAt: string;
+  /** `crnn`: a GRU over MusiCNN's patch embeddings; `regression`: logistic regression on the descriptors and the base model's embedding. */
+  learner: 'crnn' | 'regression';
+  /** The MusiCNN model the CRNN reads (null for the regression). */
+  musicnnModel: string | null;
   /** The learned vocabulary with the trusted tracks of each genre. */
   genres: { genre: string; tracks: number }[];
   /** Genres with too few tracks or artists and no broader genre to join. */
@@ -261,8 +265,14 @@ export interface LearningSummary {
   folds: number;
   /** Out-of-fold accuracy against the trusted genres. */
   outOfFoldAccuracy: number;
+  /** The temperature its out-of-fold logits were calibrated with (above 1: it was overconfident). */
+  temperature: number;
   /** Trained tracks whose genre it judges wrong. */
   flagged: number;
+  /** Of those, left out of the final fit that suggests genres (prune and retrain). */
+  pruned: number;
+  /** Tracks it gives no opinion of: out of distribution. */
+  abstained: number;
   /** Tracks without a trusted genre that it suggests one for. */
   suggested: number;
   backend: string;

@@ -1,3 +1,4 @@
+import { loadTaxonomy } from '../../core/taxonomy/taxonomy-file.ts';
 import path from 'node:path';
 import { SonorityError } from '../../core/errors.ts';
 import { scanLibrary } from '../../core/scan/scan-library.ts';
@@ -20,7 +21,7 @@ export function createScanHandlers(context: ServiceContext): Pick<Handlers, 'cho
 
   async function run(root: string, signal: AbortSignal): Promise<void> {
     try {
-      const summary = await scanLibrary({ root, db: context.db, model: context.model ?? undefined, workers: context.workers, ffmpegPath: context.ffmpegPath, signal, onEvent: session.onEvent });
+      const summary = await scanLibrary({ root, db: context.db, model: context.model ?? undefined, taxonomy: () => loadTaxonomy(context.taxonomyPath), workers: context.workers, ffmpegPath: context.ffmpegPath, signal, onEvent: session.onEvent });
       session.end(summary.status === 'cancelled' ? 'cancelled' : 'done');
     } catch (error) {
       session.end('error', error instanceof SonorityError ? error.message : `the scan stopped unexpectedly: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import type { Db } from './open-database.ts';
 import { float32FromBlob } from './blobs.ts';
+import { float16FromBlob } from './compact-blobs.ts';
 import { DESCRIPTOR_NAMES } from '../features/descriptors.ts';
 import { matrixRows, meanRows } from '../features/stats.ts';
 
@@ -19,6 +20,8 @@ export interface TrackFeatures {
   durationSec: number;
   /** The base model's embedding; null when it has not predicted the track. */
   embedding: Float32Array | null;
+  /** The base model found the track unlike its training music; false when it has not predicted the track. */
+  outOfDistribution: boolean;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface TrackFeatures {
  */
 export function readTrackFeatures(db: Db, base: { id: string; featureSet: string }): TrackFeatures[] {
   const rows = db.prepare(`SELECT t.id, t.path, t.artist, t.title, t.size, t.fingerprint, d.windows, d.tempo, a.duration_sec AS durationSec,
-      p.embedding,
+      p.embedding, p.out_of_distribution AS ood,
       (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
     FROM tracks t JOIN descriptors d ON d.track_id = t.id AND d.feature_set = @featureSet
       JOIN analyses a ON a.track_id = t.id AND a.feature_set = d.feature_set
@@ -36,6 +39,15 @@ export function readTrackFeatures(db: Db, base: { id: string; featureSet: string
   return rows.map((row) => ({
     trackId: row.id, path: row.path, artist: row.artist, title: row.title, contentKey: `${row.size}:${row.fingerprint}`,
     tagGenres: JSON.parse(row.genres) as string[], descriptors: meanRows(matrixRows(float32FromBlob(row.windows), DESCRIPTOR_NAMES.length)), tempo: row.tempo, durationSec: row.durationSec,
-    embedding: row.embedding ? float32FromBlob(row.embedding) : null,
+    embedding: row.embedding ? float32FromBlob(row.embedding) : null, outOfDistribution: row.ood === 1,
   }));
+}
+
+/**
+ * Every stored MusiCNN patch-embedding sequence of `model` at `inputVersion`
+ * (row-major `patches × 200`; empty for a track without a patch), by track.
+ */
+export function readPatchSequences(db: Db, version: { model: string; inputVersion: string }): Map<number, Float32Array> {
+  const rows = db.prepare('SELECT track_id AS trackId, embeddings FROM musicnn WHERE model = ? AND input_version = ?').all(version.model, version.inputVersion) as { trackId: number; embeddings: Uint8Array | null }[];
+  return new Map(rows.map((row) => [row.trackId, row.embeddings ? float16FromBlob(row.embeddings) : new Float32Array(0)]));
 }

@@ -10,11 +10,16 @@ export interface FitsProblem {
   classes: number;
   /** Per row: its class, or −1 for a row no fit trains on. */
   labels: Int32Array;
+  /** Per row and class, the target probabilities (rows × classes; default one-hot of `labels`): a track with several genres spreads its target over them. */
+  targets?: Float32Array;
   /** Per row: the fit that holds it out (−1: none). Fit `fits − 1` is the final fit on every labelled row. */
   heldOutBy: Int32Array;
   fits: number;
   seed: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each step with steps done and total. */
+  onStep?: (done: number, total: number) => void;
+  /** Checked before each step; fitting stops with `signal.reason` once it is aborted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface FitsProblem {
  * table; 10,000 synthetic tracks) while a step costs the same at any
  * library size.
  */
-const REGRESSION_SETTINGS = {
+export const REGRESSION_SETTINGS = {
   /** Weight of each fit's sum of squared weights, added to its mean cross-entropy. */
   l2: 1e-2,
   /** Adam steps, the learning rate falling from `learningRate` to 0 on a cosine. */
@@ -70,7 +75,8 @@ function batchTensors(tf: Tf, problem: FitsProblem, x: Float32Array, picked: Int
   picked.forEach((row, i) => {
     xb.set(x.subarray(row * d, (row + 1) * d), i * d);
     for (let j = 0; j < d; j++) xt[j * b + i] = x[row * d + j]!;
-    oneHot[i * classes + problem.labels[row]!] = 1;
+    if (problem.targets) oneHot.set(problem.targets.subarray(row * classes, (row + 1) * classes), i * classes);
+    else oneHot[i * classes + problem.labels[row]!] = 1;
     for (let f = 0; f < fits; f++) {
       if (problem.heldOutBy[row] === f) continue;
       weight[i * fits + f] = 1;
@@ -94,6 +100,7 @@ function batchTensors(tf: Tf, problem: FitsProblem, x: Float32Array, picked: Int
  * Disposes every tensor it makes.
  */
 export function fitSoftmaxRegressions(tf: Tf, problem: FitsProblem): Float32Array {
+  problem.signal?.throwIfAborted();
   const { width, classes, fits } = problem;
   const x = withBiasInput(problem.x, width);
   const rows = problem.labels.length;
@@ -112,8 +119,11 @@ export function fitSoftmaxRegressions(tf: Tf, problem: FitsProblem): Float32Arra
   const random = createRandom(problem.seed);
   let order = permutation(labelled.length, random);
   let cursor = 0;
-  let reported = -1;
   for (let t = 1; t <= steps; t++) {
+    if (problem.signal?.aborted) {
+      [weights, ...moments, decay].forEach((tensor) => tensor.dispose());
+      problem.signal.throwIfAborted();
+    }
     if (cursor + batch > order.length) [order, cursor] = [permutation(labelled.length, random), 0];
     const picked = order.subarray(cursor, (cursor += batch)).map((k) => labelled[k]!);
     tf.tidy(() => {
@@ -123,8 +133,7 @@ export function fitSoftmaxRegressions(tf: Tf, problem: FitsProblem): Float32Arra
       const gradient = tf.add(tf.matMul(xt!, tf.reshape(error, [batch, fits * classes])), tf.mul(weights, decay));
       adamStep(tf, weights, moments, gradient, t, learningRate * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / steps)));
     });
-    const done = Math.floor((fits * t) / steps);
-    if (done !== reported) problem.onProgress?.((reported = done), fits);
+    problem.onStep?.(t, steps);
   }
   const probabilities = tf.tidy(() => tf.softmax(tf.reshape(tf.matMul(tf.tensor2d(x, [rows, width + 1]), weights), [rows, fits, classes])));
   const values = probabilities.dataSync() as Float32Array;

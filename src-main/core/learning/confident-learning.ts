@@ -23,10 +23,11 @@ export function classThresholds(probabilities: readonly ArrayLike<number>[], giv
  * The doubt Sonority ranks tags by: 1 − p_given, the complement of the
  * self-confidence label-quality score (cleanlab's default ranking). It found
  * the changed tags of the GTZAN evaluation better than the normalised margin
- * in every variant (README, "Your own genres").
+ * in every variant (README, "Your own genres"). A track with several trusted
+ * genres is doubted by 1 − the sum of their probabilities.
  */
-export function selfConfidenceDoubt(probabilities: ArrayLike<number>, given: number): number {
-  return 1 - probabilities[given]!;
+export function selfConfidenceDoubt(probabilities: ArrayLike<number>, given: number | readonly number[]): number {
+  return 1 - (typeof given === 'number' ? [given] : given).reduce((sum, c) => sum + probabilities[c]!, 0);
 }
 
 /**
@@ -48,15 +49,17 @@ export function normalisedMarginDoubt(probabilities: ArrayLike<number>, given: n
  * another class holds a majority (p ≥ 0.5). The second clause catches a tag
  * that is plainly wrong in a library whose other genre is so distinct that
  * its threshold is near 1 (a classical piece tagged Techno at p 0.95, where
- * Classical's threshold is 0.98).
+ * Classical's threshold is 0.98). With several trusted genres, the verdict
+ * needs the confident (or top) genre to be none of them.
  */
-export function confidentlyMislabelled(probabilities: ArrayLike<number>, given: number, thresholds: readonly number[]): boolean {
+export function confidentlyMislabelled(probabilities: ArrayLike<number>, given: number | readonly number[], thresholds: readonly number[]): boolean {
+  const genres = typeof given === 'number' ? [given] : given;
   let confident = -1;
   let top = 0;
   for (let j = 0; j < probabilities.length; j++) {
     if (probabilities[j]! >= thresholds[j]! && (confident < 0 || probabilities[j]! > probabilities[confident]!)) confident = j;
     if (probabilities[j]! > probabilities[top]!) top = j;
   }
-  if (confident >= 0) return confident !== given;
-  return probabilities[given]! < thresholds[given]! && top !== given && probabilities[top]! >= 0.5;
+  if (confident >= 0) return !genres.includes(confident);
+  return genres.every((c) => probabilities[c]! < thresholds[c]!) && !genres.includes(top) && probabilities[top]! >= 0.5;
 }

@@ -20,9 +20,11 @@ export interface TrainingSet {
 /**
  * A track's genre as learning sees it, in the user's vocabulary: the genres a
  * review decision set (always trusted: the user chose them), else the file's
- * tag (through the taxonomy) when the trust rules allow; its first genre.
+ * tag (through the taxonomy) when the trust rules allow: its first genre,
+ * and the others as further genres.
+ * `sequences` are the tracks' MusiCNN patch embeddings, where analysed.
  */
-export function buildTrainingSet(db: Db, tracks: readonly TrackFeatures[], taxonomy: Taxonomy): TrainingSet {
+export function buildTrainingSet(db: Db, tracks: readonly TrackFeatures[], taxonomy: Taxonomy, sequences: ReadonlyMap<number, Float32Array> = new Map()): TrainingSet {
   const decisions = createDecisionsStore(db);
   const latest = decisions.latestActions();
   const judge = trustJudge(createTrustStore(db).list());
@@ -35,7 +37,10 @@ export function buildTrainingSet(db: Db, tracks: readonly TrackFeatures[], taxon
     if (genres.length > 0) set.tagged++;
     if (genres.length > 0 && !trusted) set.distrusted++;
     if (decided?.length) set.decided++;
-    set.tracks.push({ trackId: track.trackId, artist: track.artist, descriptors: track.descriptors, embedding: track.embedding, genre: trusted ? genres[0] ?? null : null });
+    set.tracks.push({
+      trackId: track.trackId, artist: track.artist, descriptors: track.descriptors, embedding: track.embedding, genre: trusted ? genres[0] ?? null : null, alsoGenres: trusted ? genres.slice(1) : [],
+      sequence: sequences.get(track.trackId) ?? null, outOfDistribution: track.outOfDistribution,
+    });
   }
   return set;
 }

@@ -127,7 +127,7 @@ export function musicnnModelId(): string | null {
   return musicnnId;
 }
 
-/** Every track's library-model expert over the base model (empty without a library model). */
+/** Every track's library-model expert over the base model (empty without a library model); it abstains (is left out) where it abstained in training or at scan. */
 export function libraryExperts(db: Db, baseModelId: string, taxonomy: Taxonomy): Map<number, ExpertOpinion> {
   const store = createLibraryModelsStore(db);
   const model = store.current(baseModelId);
@@ -135,7 +135,7 @@ export function libraryExperts(db: Db, baseModelId: string, taxonomy: Taxonomy):
   const opinions = store.opinions(model.id);
   const trained = [...opinions.values()].filter((o) => o.outOfFold && o.givenGenre !== null).map((o) => ({ given: o.givenGenre!, suggested: o.suggested }));
   const reliability: Map<string, Reliability> = libraryReliability(trained);
-  return new Map([...opinions].map(([trackId, o]) => [trackId, libraryOpinion(taxonomy, model.genres, o.probabilities, reliability)]));
+  return new Map([...opinions].filter(([, o]) => !o.abstained).map(([trackId, o]) => [trackId, libraryOpinion(taxonomy, model.genres, o.probabilities, reliability)]));
 }
 
 /** A stored prediction's probabilities blob and MusiCNN tags blob as expert inputs. */

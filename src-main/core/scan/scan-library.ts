@@ -1,3 +1,5 @@
+import { scoreNewTracks } from '../learning/scan-opinions.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +43,8 @@ export interface ScanOptions {
   model?: GenreModel;
   /** Retry files whose earlier failure would otherwise be kept as is. */
   retryFailed?: boolean;
+  /** With `model`: tracks the library's stored CRNN has no opinion of get one after the classify stage; the taxonomy (read only then) gives their trusted genre. */
+  taxonomy?: () => Taxonomy;
   signal?: AbortSignal;
   onEvent?: (event: ScanEvent) => void;
 }
@@ -58,7 +62,18 @@ export interface ScanSummary {
   ignored: number;
   /** Tracks the classify stage predicted (new, re-analysed, or left from an interrupted run). */
   predicted: number;
+  /** Tracks the library's stored CRNN gave an opinion (added since it was trained). */
+  learnedOpinions: number;
   seconds: number;
+}
+
+/** The library's opinions of new tracks; when they cannot be made now (an unreadable taxonomy), the scan still succeeds and the next one tries again. */
+function scoreNewTracksOrLater(db: Db, model: GenreModel, taxonomy: () => Taxonomy): number {
+  try {
+    return scoreNewTracks(db, model.metadata, taxonomy);
+  } catch {
+    return 0;
+  }
 }
 
 const ANALYSIS_WORKER = new URL('../analysis/analysis-worker.ts', import.meta.url);
@@ -180,11 +195,12 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
       return 0;
     });
   }
+  const learnedOpinions = analysedAll && options.model && options.taxonomy && !classifyError ? scoreNewTracksOrLater(options.db, options.model, options.taxonomy) : 0;
   // Stopped during the classify stage: the analysis is complete, the predictions resume next time.
   const status = signal.aborted || classifyError ? 'cancelled' : 'completed';
   const final = progress.snapshot();
   const { analysed, skipped, moved, failed, ignored } = final;
-  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, predicted, seconds: final.elapsedSec };
+  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, predicted, learnedOpinions, seconds: final.elapsedSec };
   scans.finish(scanId, status, summary);
   if (classifyError) throw new SonorityError('classify-failed', `the analysis was saved, but the genre model failed: ${(classifyError as Error).message ?? String(classifyError)}`, { cause: classifyError });
   if (stop.signal.aborted) throw new SonorityError('ffmpeg-missing', (stop.signal.reason as Error).message);

@@ -7,6 +7,7 @@ import { sql as learningAndPlaylists006 } from './006-library-learning-and-playl
 import { sql as journalTempAndMtimeNs007 } from './007-journal-temp-and-mtime-ns.ts';
 import { sql as musicnn008 } from './008-musicnn.ts';
 import { sql as musicnnMeans009 } from './009-musicnn-means.ts';
+import { sql as libraryNetworks010 } from './010-library-networks.ts';
 
 /** Every migration in order; the position + 1 is the schema version it produces. */
-export const MIGRATIONS: readonly string[] = [library001, descriptors002, predictions003, tagWrites004, decisions005, learningAndPlaylists006, journalTempAndMtimeNs007, musicnn008, musicnnMeans009];
+export const MIGRATIONS: readonly string[] = [library001, descriptors002, predictions003, tagWrites004, decisions005, learningAndPlaylists006, journalTempAndMtimeNs007, musicnn008, musicnnMeans009, libraryNetworks010];
