@@ -117,4 +117,14 @@ describe('the CRNN as the library learner, on 10 tracks of 2 genres', () => {
     expect((service.handlers.trackDetail({ trackId: idOf(added) }) as TrackDetail).library!.source).toMatch(/before this track was added/);
     expect(retrainOffer(service.context.db, model)).toEqual({ newTrusted: 1, offered: false, reason: null });
   }, 120_000);
+
+  it('offers a retrain once 10 trusted genres (and 10% of the trained tracks) arrived since training', () => {
+    const ids = (service.context.db.prepare('SELECT id FROM tracks ORDER BY id').all() as { id: number }[]).map((row) => row.id).slice(0, 9);
+    ids.forEach((trackId) => service.handlers.decide({ trackId, action: 'custom', genres: ['Jazz'] }));
+    let state = service.handlers.learningState({}) as LearningState;
+    expect(state.retrain).toEqual({ newTrusted: 10, offered: true, reason: '10 trusted genres arrived since it was trained on 10 tracks' });
+    service.handlers.decide({ trackId: ids[0]!, action: 'skip' });
+    state = service.handlers.learningState({}) as LearningState;
+    expect(state.retrain).toMatchObject({ newTrusted: 9, offered: false });
+  });
 });

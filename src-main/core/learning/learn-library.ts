@@ -141,6 +141,18 @@ function outOfFold(runtime: TfRuntime, learner: PreparedLearner, labels: Int32Ar
   return { calibration, probabilities, trained };
 }
 
+/** One track's opinion from its calibrated probabilities and what training decided about it. */
+function opinionOf(track: LearningTrack, t: { label: number; fold: number; genres: string[]; learned: number[]; trainedAs: string | null; abstained: boolean; flagged: boolean; probabilities: Float32Array }): LearnedOpinion {
+  const p = t.probabilities;
+  const top = p.indexOf(Math.max(...p));
+  const trained = t.label >= 0;
+  return {
+    trackId: track.trackId, givenGenre: t.trainedAs, givenGenres: t.learned.map((c) => t.genres[c]!), probabilities: p, outOfFold: trained, fold: trained ? t.fold : null,
+    doubt: trained && !t.abstained ? selfConfidenceDoubt(p, t.learned) : null, abstained: t.abstained,
+    flagged: t.flagged, suggested: t.genres[top]!, suggestedProbability: p[top]!,
+  };
+}
+
 /**
  * Learns the user's genres from the tracks' trusted genres: decides the
  * vocabulary (rolling small genres up via `parentOf`, excluding the rest),
@@ -175,17 +187,10 @@ export function learnLibrary(runtime: TfRuntime, tracks: readonly LearningTrack[
   const flagged = new Set(trained.filter((i) => !abstains(i) && confidentlyMislabelled(probabilities.get(i)!, learned[i]!, thresholds)));
   const pruned = options.prune === false ? labels : labels.map((label, i) => (flagged.has(i) ? -1 : label));
   const final = learner.fit(runtime.tf, { classes, labels: pruned, targets, heldOutBy: new Int32Array(tracks.length).fill(-1), fits: 1, seed: seed + 1, signal: options.signal, onStep: (done) => options.onProgress?.(learner.steps + done, 2 * learner.steps) });
-  const opinions = tracks.map((track, i): LearnedOpinion => {
-    const label = labels[i]!;
-    const p = probabilities.get(i) ?? calibratedProbabilities(rowOf(final.logits, i, 0, 1, classes), calibration);
-    const top = p.indexOf(Math.max(...p));
-    const abstained = abstains(i);
-    return {
-      trackId: track.trackId, givenGenre: vocabulary.trainedAs[i]!, givenGenres: learned[i]!.map((c) => genres[c]!), probabilities: p, outOfFold: label >= 0, fold: label >= 0 ? fold[i]! : null,
-      doubt: label >= 0 && !abstained ? selfConfidenceDoubt(p, learned[i]!) : null, abstained,
-      flagged: flagged.has(i), suggested: genres[top]!, suggestedProbability: p[top]!,
-    };
-  });
+  const opinions = tracks.map((track, i) => opinionOf(track, {
+    label: labels[i]!, fold: fold[i]!, genres, learned: learned[i]!, trainedAs: vocabulary.trainedAs[i]!, abstained: abstains(i), flagged: flagged.has(i),
+    probabilities: probabilities.get(i) ?? calibratedProbabilities(rowOf(final.logits, i, 0, 1, classes), calibration),
+  }));
   const correct = trained.filter((i) => opinions[i]!.suggested === vocabulary.trainedAs[i]).length;
   return {
     genres, excluded: vocabulary.excluded, rolledUp: vocabulary.rolledUp, trainedTracks: trained.length, folds,

@@ -17,14 +17,15 @@ export interface RetrainOffer {
 }
 
 /**
- * Counts the trusted genres that arrived since `model` was trained (review
- * decisions that set or kept a genre, and tracks a scan judged with a
- * trusted genre) and offers a retrain when there are at least 10 of them
- * and 10% of the trained tracks, or when the MusiCNN model the CRNN reads
- * is no longer the current one.
+ * Counts the trusted genres that arrived since `model` was trained (tracks
+ * whose latest review decision, made since, set or kept a genre, and
+ * tracks a scan judged with a trusted genre) and offers a retrain when
+ * there are at least 10 of them and 10% of the trained tracks, or when the
+ * MusiCNN model the CRNN reads is no longer the current one.
  */
 export function retrainOffer(db: Db, model: LibraryModelRecord): RetrainOffer {
-  const decided = (db.prepare(`SELECT COUNT(DISTINCT track_id) AS n FROM decisions WHERE decided_at > ? AND action IN ('accept', 'choose', 'custom', 'keep')`).get(model.summary.trainedAt) as { n: number }).n;
+  const decided = (db.prepare(`SELECT COUNT(*) AS n FROM decisions d WHERE d.id = (SELECT MAX(id) FROM decisions WHERE track_id = d.track_id)
+    AND d.decided_at > ? AND d.action IN ('accept', 'choose', 'custom', 'keep')`).get(model.summary.trainedAt) as { n: number }).n;
   const added = (db.prepare('SELECT COUNT(*) AS n FROM library_opinions WHERE library_model_id = ? AND at_scan = 1 AND given_genre IS NOT NULL').get(model.id) as { n: number }).n;
   const newTrusted = decided + added;
   if (model.summary.musicnnModel && model.summary.musicnnModel !== currentMusicnnVersion().model) {
