@@ -6,6 +6,7 @@ import { buildVocabulary } from '../src-main/core/learning/genre-vocabulary.ts';
 import { scoreTaggingNoise, simulateTaggingNoise } from '../src-main/core/learning/tagging-noise-evaluation.ts';
 import { SonorityError } from '../src-main/core/errors.ts';
 import { gtzanLibrary } from '../bench/learning-eval.ts';
+import { syntheticLearningLibrary } from '../bench/learning-speed.ts';
 
 const gtzan = gtzanLibrary();
 const GENRES = [...new Set(gtzan.map((t) => t.genre!))].sort();
@@ -156,4 +157,11 @@ describe('library learning on the GTZAN table as a library', () => {
     expect(progress.every(([, t]) => t === total)).toBe(true);
     expect(progress.map(([done]) => done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
   });
+
+  it('the CRNN leaves no tensor behind either', () => {
+    const before = runtime.tf.memory().numTensors;
+    const learning = learnLibrary(runtime, syntheticLearningLibrary(60, 3), { folds: 3 });
+    expect(learning.learner).toBe('crnn');
+    expect(runtime.tf.memory().numTensors).toBe(before);
+  }, 60_000);
 });

@@ -9,8 +9,8 @@ import { networkProbabilities } from './library-network.ts';
 import { confidentlyMislabelled, selfConfidenceDoubt } from './confident-learning.ts';
 
 /**
- * Gives every track the stored CRNN has no opinion of yet (added or
- * re-analysed since training) the library's opinion, from its MusiCNN patch
+ * Gives every track the stored CRNN has no opinion of yet (added since
+ * training) the library's opinion, from its MusiCNN patch
  * embeddings and the base model's OOD check (it abstains on a track out of
  * distribution or without a patch), without retraining: a
  * suggestion, and for a track whose trusted genre the model learned a doubt

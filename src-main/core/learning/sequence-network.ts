@@ -83,7 +83,7 @@ function initialParameters(tf: Tf, fits: number, width: number, classes: number,
     return { values, mask, shape: [diagonal ? fits * rows : rows, width] as [number, number] };
   };
   const [wx, wh, wo] = [glorotBlocks(width, 3, hidden, false), glorotBlocks(hidden, 3, hidden, true), glorotBlocks(hidden, 1, classes, true)];
-  const variable = (values: Float32Array, shape: [number, number]) => tf.variable(tf.tensor2d(values, shape));
+  const variable = (values: Float32Array, shape: [number, number]) => tf.tidy(() => tf.variable(tf.tensor2d(values, shape)));
   return {
     params: {
       wx: variable(wx.values, wx.shape), bx: variable(new Float32Array(fits * 3 * hidden), [1, fits * 3 * hidden]),
@@ -230,7 +230,7 @@ export function fitSequenceNetworks(tf: Tf, problem: SequenceFitsProblem): Seque
   const labelled = Int32Array.from(problem.labelled.keys()).filter((r) => problem.labelled[r] === 1);
   for (let f = 0; f < fits; f++) if (!labelled.some((r) => problem.heldOutBy[r] !== f)) throw new RangeError(`fit ${f} holds out every labelled row`);
   const { params, blocks } = initialParameters(tf, fits, width, classes, seed);
-  const moments = new Map(Object.entries(params).map(([name, v]) => [name, [tf.variable(tf.zerosLike(v)), tf.variable(tf.zerosLike(v))] as [TF.Variable, TF.Variable]]));
+  const moments = new Map(Object.entries(params).map(([name, v]) => [name, tf.tidy(() => [tf.variable(tf.zerosLike(v)), tf.variable(tf.zerosLike(v))]) as [TF.Variable, TF.Variable]]));
   const products = fastProducts(tf);
   const random = createRandom(seed + 1);
   const batch = Math.min(batchSize, labelled.length);

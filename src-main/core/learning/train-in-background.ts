@@ -49,7 +49,7 @@ const WORKER = new URL('./training-worker.ts', import.meta.url);
  */
 export function trainInBackground(request: Omit<TrainingRequest, 'cancelFlag'>, handlers: { onProgress?: (progress: TrainingProgress) => void; onRuntime?: (description: string) => void } = {}): BackgroundTraining {
   const cancelFlag = new SharedArrayBuffer(4);
-  const worker = new Worker(WORKER, { workerData: { ...request, cancelFlag } satisfies TrainingRequest, env: { ...process.env, ...request.env } });
+  const worker = new Worker(WORKER, { workerData: { ...request, cancelFlag } satisfies TrainingRequest, env: { ...process.env, ...Object.fromEntries(Object.entries(request.env).filter(([, value]) => value !== undefined)) } });
   const started = performance.now();
   const result = new Promise<LearningSummary>((resolve, reject) => {
     worker.on('message', (message: TrainingMessage) => {

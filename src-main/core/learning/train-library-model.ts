@@ -26,6 +26,7 @@ function libraryModelId(baseModelId: string, learner: string, tracks: readonly {
  * enough tracks, and the signal's reason when cancelled (nothing is stored).
  */
 export function trainLibraryModel(db: Db, runtime: TfRuntime, base: { id: string; featureSet: string }, taxonomy: Taxonomy, options: Pick<LearningOptions, 'onProgress' | 'seed' | 'folds' | 'signal' | 'learner'> = {}): LearningSummary {
+  const startedAt = nowIso(); // decisions made while it trains count towards the next retrain
   const musicnn = currentMusicnnVersion();
   const set = buildTrainingSet(db, readTrackFeatures(db, base), taxonomy, readPatchSequences(db, musicnn));
   const seed = options.seed ?? 1;
@@ -33,7 +34,7 @@ export function trainLibraryModel(db: Db, runtime: TfRuntime, base: { id: string
   const counts = new Map<string, number>();
   for (const o of learned.opinions) if (o.givenGenre !== null) counts.set(o.givenGenre, (counts.get(o.givenGenre) ?? 0) + 1);
   const summary: LearningSummary = {
-    libraryModelId: libraryModelId(base.id, learned.learner, set.tracks, seed), baseModelId: base.id, featureSet: base.featureSet, trainedAt: nowIso(),
+    libraryModelId: libraryModelId(base.id, learned.learner, set.tracks, seed), baseModelId: base.id, featureSet: base.featureSet, trainedAt: startedAt,
     learner: learned.learner, musicnnModel: learned.learner === 'crnn' ? musicnn.model : null,
     genres: learned.genres.map((genre) => ({ genre, tracks: counts.get(genre) ?? 0 })), excluded: learned.excluded, rolledUp: learned.rolledUp,
     tagged: set.tagged, distrusted: set.distrusted, decided: set.decided, trainedTracks: learned.trainedTracks, folds: learned.folds,
