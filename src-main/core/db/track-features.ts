@@ -25,17 +25,19 @@ export interface TrackFeatures {
 }
 
 /**
- * Every analysed track with descriptors of the base model's feature set, with
- * that model's embedding where it has predicted the track, in id order.
+ * Every analysed track (or only those of `trackIds`) with descriptors of
+ * the base model's feature set, with that model's embedding where it has
+ * predicted the track, in id order.
  */
-export function readTrackFeatures(db: Db, base: { id: string; featureSet: string }): TrackFeatures[] {
+export function readTrackFeatures(db: Db, base: { id: string; featureSet: string }, trackIds?: readonly number[]): TrackFeatures[] {
   const rows = db.prepare(`SELECT t.id, t.path, t.artist, t.title, t.size, t.fingerprint, d.windows, d.tempo, a.duration_sec AS durationSec,
       p.embedding, p.out_of_distribution AS ood,
       (SELECT json_group_array(genre) FROM (SELECT genre FROM track_genres g WHERE g.track_id = t.id ORDER BY position)) AS genres
     FROM tracks t JOIN descriptors d ON d.track_id = t.id AND d.feature_set = @featureSet
       JOIN analyses a ON a.track_id = t.id AND a.feature_set = d.feature_set
       LEFT JOIN predictions p ON p.track_id = t.id AND p.model_id = @modelId
-    WHERE t.status = 'analysed' ORDER BY t.id`).all({ featureSet: base.featureSet, modelId: base.id }) as Array<Record<string, any>>;
+    WHERE t.status = 'analysed' AND (@ids IS NULL OR t.id IN (SELECT value FROM json_each(@ids))) ORDER BY t.id`)
+    .all({ featureSet: base.featureSet, modelId: base.id, ids: trackIds ? JSON.stringify(trackIds) : null }) as Array<Record<string, any>>;
   return rows.map((row) => ({
     trackId: row.id, path: row.path, artist: row.artist, title: row.title, contentKey: `${row.size}:${row.fingerprint}`,
     tagGenres: JSON.parse(row.genres) as string[], descriptors: meanRows(matrixRows(float32FromBlob(row.windows), DESCRIPTOR_NAMES.length)), tempo: row.tempo, durationSec: row.durationSec,

@@ -1,6 +1,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../model/tf-runtime.ts';
 import { createRandom, permutation } from '../model/prng.ts';
+import { adamStep } from './adam.ts';
 
 /** Several multinomial logistic regressions fitted at once on one input matrix. */
 export interface FitsProblem {
@@ -38,17 +39,6 @@ export const REGRESSION_SETTINGS = {
   /** Rows per step (all labelled rows when fewer): the cost of a step does not grow with the library. */
   batchSize: 512,
 } as const;
-
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
-
-/** One Adam update of `variable` (with its moment estimates) by `gradient` at step t (1-based). */
-function adamStep(tf: Tf, variable: TF.Variable, moments: [TF.Variable, TF.Variable], gradient: TF.Tensor, t: number, rate: number): void {
-  const [m, v] = moments;
-  m.assign(tf.add(tf.mul(m, ADAM.beta1), tf.mul(gradient, 1 - ADAM.beta1)));
-  v.assign(tf.add(tf.mul(v, ADAM.beta2), tf.mul(tf.square(gradient), 1 - ADAM.beta2)));
-  const step = tf.div(tf.div(m, 1 - ADAM.beta1 ** t), tf.add(tf.sqrt(tf.div(v, 1 - ADAM.beta2 ** t)), ADAM.epsilon));
-  variable.assign(tf.sub(variable, tf.mul(step, rate)));
-}
 
 /** The rows with a constant 1 appended to each (the bias input), [rows, width + 1]. */
 function withBiasInput(x: Float32Array, width: number): Float32Array {

@@ -86,3 +86,14 @@ export function buildVocabulary(given: readonly (string | null)[], groups: Array
     rolledUp: [...moves.values()].sort((a, b) => (a.from < b.from ? -1 : 1)),
   };
 }
+
+/**
+ * The class indices of a track's genres in a learned vocabulary: each genre
+ * as learned, directly or through its roll-up; genres the vocabulary does
+ * not know are dropped, and so are repeats. The first genre's index comes
+ * first when it is known.
+ */
+export function learnedClasses(trackGenres: readonly string[], genres: readonly string[], rolledUp: readonly { from: string; to: string }[]): number[] {
+  const rolled = new Map(rolledUp.map((r) => [r.from, r.to]));
+  return [...new Set(trackGenres.map((g) => genres.indexOf(rolled.get(g) ?? g)).filter((c) => c >= 0))];
+}

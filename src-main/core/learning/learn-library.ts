@@ -1,7 +1,7 @@
 import type { TfRuntime } from '../model/tf-runtime.ts';
 import { SonorityError } from '../errors.ts';
 import { artistGroups, assignFolds } from './artist-folds.ts';
-import { buildVocabulary, countGenres, type GenreCount } from './genre-vocabulary.ts';
+import { buildVocabulary, countGenres, learnedClasses, type GenreCount } from './genre-vocabulary.ts';
 import { prepareLearner, type KeptNetwork, type LearnerName, type PreparedLearner } from './learners.ts';
 import { calibratedProbabilities, fitLearningCalibration, type LearningCalibration } from './calibration.ts';
 import { classThresholds, confidentlyMislabelled, selfConfidenceDoubt } from './confident-learning.ts';
@@ -114,14 +114,9 @@ function rowOf(logits: Float32Array, row: number, fit: number, fits: number, cla
   return logits.subarray((row * fits + fit) * classes, (row * fits + fit + 1) * classes);
 }
 
-/** Each trained track's learned genres (its trained genre first, then the others it has that the vocabulary learned, directly or rolled up), as class indices; empty for the others. */
+/** Each trained track's learned genres (its trained genre first, then the others it has that the vocabulary learned), as class indices; empty for the others. */
 function learnedGenresOf(tracks: readonly LearningTrack[], trainedAs: readonly (string | null)[], genres: readonly string[], rolledUp: readonly { from: string; to: string }[]): number[][] {
-  const rolled = new Map(rolledUp.map((r) => [r.from, r.to]));
-  return tracks.map((track, i) => {
-    if (trainedAs[i] === null) return [];
-    const also = (track.alsoGenres ?? []).map((g) => genres.indexOf(genres.includes(g) ? g : rolled.get(g) ?? '')).filter((c) => c >= 0);
-    return [...new Set([genres.indexOf(trainedAs[i]!), ...also])];
-  });
+  return tracks.map((track, i) => (trainedAs[i] === null ? [] : learnedClasses([trainedAs[i]!, ...(track.alsoGenres ?? [])], genres, rolledUp)));
 }
 
 /** rows × classes targets: each track's learned genres share its target equally. */

@@ -46,7 +46,12 @@ export interface PreparedLearner {
   usedEmbedding: boolean;
   /** Steps one call of `fit` takes (for progress). */
   steps: number;
-  /** Log-probabilities (rows × fits × classes) of every row under every fit, and the last fit's network when the learner is the CRNN. */
+  /**
+   * Log-probabilities (rows × fits × classes), and the last fit's network when
+   * the learner is the CRNN. Filled at least for each row under the fit that
+   * holds it out, and for the rows no fit holds out under the last fit (the
+   * regression fills every entry).
+   */
   fit(tf: Tf, job: LearnerJob): { logits: Float32Array; kept: KeptNetwork | null };
 }
 
@@ -61,6 +66,11 @@ function regression(tracks: readonly LearnerTrack[]): PreparedLearner {
   };
 }
 
+/** The rows fit f is read for: those it holds out, and for the last fit those no fit holds out. */
+function scoredBy(job: LearnerJob, f: number): Int32Array {
+  return Int32Array.from(job.heldOutBy.keys()).filter((row) => job.heldOutBy[row] === f || (f === job.fits - 1 && job.heldOutBy[row] === -1));
+}
+
 function crnn(tracks: readonly LearnerTrack[]): PreparedLearner {
   const sequences = tracks.map((t) => t.sequence ?? new Float32Array(0));
   const scaler = fitSequenceScaler(sequences);
@@ -70,11 +80,11 @@ function crnn(tracks: readonly LearnerTrack[]): PreparedLearner {
     fit(tf, job) {
       const labelled = Uint8Array.from(job.labels, (label) => (label >= 0 ? 1 : 0));
       const networks = fitSequenceNetworks(tf, { sequences: packed, labelled, ...job });
-      const rows = job.labels.length;
-      const logits = new Float32Array(rows * job.fits * job.classes);
+      const logits = new Float32Array(job.labels.length * job.fits * job.classes);
       networks.forEach((weights, f) => {
-        const scores = sequenceNetworkLogits(tf, weights, packed);
-        for (let row = 0; row < rows; row++) logits.set(scores.subarray(row * job.classes, (row + 1) * job.classes), (row * job.fits + f) * job.classes);
+        const rows = scoredBy(job, f);
+        const scores = sequenceNetworkLogits(tf, weights, packed, rows);
+        rows.forEach((row, k) => logits.set(scores.subarray(k * job.classes, (k + 1) * job.classes), (row * job.fits + f) * job.classes));
       });
       return { logits, kept: { scaler, weights: networks.at(-1)! } };
     },

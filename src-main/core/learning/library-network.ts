@@ -1,7 +1,7 @@
 import type { KeptNetwork } from './learners.ts';
 import type { LearningCalibration } from './calibration.ts';
 import { calibratedProbabilities } from './calibration.ts';
-import { SEQUENCE_INPUT, sequenceSteps } from './patch-sequences.ts';
+import { packSequences, SEQUENCE_INPUT } from './patch-sequences.ts';
 import { sequenceLogitsOf } from './sequence-logits.ts';
 
 /** A stored CRNN with what it needs to score a track on its own. */
@@ -42,11 +42,6 @@ export function decodeNetwork(values: Float32Array, hidden: number, classes: num
  * them): the same steps, standardisation and calibration as in training.
  */
 export function networkProbabilities(network: LibraryNetwork, embeddings: Float32Array): Float32Array {
-  const width = SEQUENCE_INPUT.width;
-  const rows = sequenceSteps(embeddings.length / width);
-  const steps = new Float32Array(rows.length * width);
-  rows.forEach((row, t) => {
-    for (let j = 0; j < width; j++) steps[t * width + j] = (embeddings[row * width + j]! - network.scaler.mean[j]!) / network.scaler.scale[j]!;
-  });
-  return calibratedProbabilities(sequenceLogitsOf(network.weights, steps), network.calibration);
+  const packed = packSequences([embeddings], network.scaler);
+  return calibratedProbabilities(sequenceLogitsOf(network.weights, packed.values.subarray(0, packed.lengths[0]! * packed.width)), network.calibration);
 }

@@ -7,6 +7,7 @@ import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { buildTrainingSet } from './library-training-set.ts';
 import { networkProbabilities } from './library-network.ts';
 import { confidentlyMislabelled, selfConfidenceDoubt } from './confident-learning.ts';
+import { learnedClasses } from './genre-vocabulary.ts';
 
 /**
  * Gives every track the stored CRNN has no opinion of yet (added since
@@ -31,15 +32,14 @@ export function scoreNewTracks(db: Db, base: { id: string; featureSet: string },
     WHERE m.model = @musicnnModel AND m.input_version = @inputVersion AND o.track_id IS NULL`)
     .all({ baseModel: base.id, libraryModel: model.id, musicnnModel: musicnn.model, inputVersion: musicnn.inputVersion }) as { trackId: number; embeddings: Uint8Array | null; ood: number }[];
   if (pending.length === 0) return 0;
-  const ids = new Set(pending.map((row) => row.trackId));
-  const trusted = new Map(buildTrainingSet(db, readTrackFeatures(db, base).filter((t) => ids.has(t.trackId)), taxonomy()).tracks.map((t) => [t.trackId, t]));
-  const rolled = new Map(model.summary.rolledUp.map((r) => [r.from, r.to]));
-  const learned = (genre: string) => model.genres.indexOf(rolled.get(genre) ?? genre);
+  const trusted = new Map(buildTrainingSet(db, readTrackFeatures(db, base, pending.map((row) => row.trackId)), taxonomy()).tracks.map((t) => [t.trackId, t]));
   const opinions = pending.map((row): StoredOpinion => {
     const probabilities = networkProbabilities(network, row.embeddings ? float16FromBlob(row.embeddings) : new Float32Array(0));
     const track = trusted.get(row.trackId);
-    const label = track?.genre ? learned(track.genre) : -1;
-    const given = label < 0 ? [] : [...new Set([label, ...(track!.alsoGenres ?? []).map(learned).filter((c) => c >= 0)])];
+    const learned = (genres: readonly string[]) => learnedClasses(genres, model.genres, model.summary.rolledUp);
+    // As in training: a doubt needs the track's first genre learned; its other genres join it.
+    const given = track?.genre && learned([track.genre]).length > 0 ? learned([track.genre, ...(track.alsoGenres ?? [])]) : [];
+    const label = given[0] ?? -1;
     const top = probabilities.indexOf(Math.max(...probabilities));
     const abstained = row.ood === 1 || !row.embeddings;
     return {

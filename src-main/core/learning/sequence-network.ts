@@ -2,6 +2,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../model/tf-runtime.ts';
 import { createRandom, permutation } from '../model/prng.ts';
 import type { PackedSequences } from './patch-sequences.ts';
+import { adamStep } from './adam.ts';
 
 /**
  * The recurrent back-end of Sonority's CRNN: MusiCNN (the convolutional
@@ -185,13 +186,9 @@ function targetTensors(tf: Tf, problem: SequenceFitsProblem, picked: Int32Array)
 
 /** One Adam update of every parameter at step t (1-based); `blocks` masks the block-diagonal kernels' gradients. */
 function adamUpdate(tf: Tf, p: NetworkVariables, blocks: Partial<Record<keyof NetworkVariables, TF.Tensor>>, grads: Record<string, TF.Tensor>, moments: Map<string, [TF.Variable, TF.Variable]>, t: number, rate: number): void {
-  const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-8];
   for (const [name, variable] of Object.entries(p) as [keyof NetworkVariables, TF.Variable][]) {
-    const [m, v] = moments.get(name)!;
-    const g = blocks[name] ? tf.mul(grads[variable.name]!, blocks[name]!) : grads[variable.name]!;
-    m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-    v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-    variable.assign(tf.sub(variable, tf.mul(tf.div(tf.div(m, 1 - beta1 ** t), tf.add(tf.sqrt(tf.div(v, 1 - beta2 ** t)), epsilon)), rate)));
+    const gradient = blocks[name] ? tf.mul(grads[variable.name]!, blocks[name]!) : grads[variable.name]!;
+    adamStep(tf, variable, moments.get(name)!, gradient, t, rate);
   }
 }
 
@@ -265,13 +262,13 @@ export function fitSequenceNetworks(tf: Tf, problem: SequenceFitsProblem): Seque
 const INFERENCE_ROWS = 256;
 
 /**
- * One trained network's logits for every row of `sequences` (rows ×
- * classes), in chunks of 256 rows. Disposes every tensor it makes.
+ * One trained network's logits for rows `rows` of `sequences` (rows.length ×
+ * classes, in that order), in chunks of 256 rows. Disposes every tensor it
+ * makes.
  */
-export function sequenceNetworkLogits(tf: Tf, weights: SequenceWeights, sequences: PackedSequences): Float32Array {
+export function sequenceNetworkLogits(tf: Tf, weights: SequenceWeights, sequences: PackedSequences, rows: Int32Array): Float32Array {
   const { width, hidden, classes } = weights;
-  const rows = sequences.lengths.length;
-  const out = new Float32Array(rows * classes);
+  const out = new Float32Array(rows.length * classes);
   tf.tidy(() => {
     const p = {
       wx: tf.tensor2d(weights.inputKernel, [width, 3 * hidden]), bx: tf.tensor2d(weights.inputBias, [1, 3 * hidden]),
@@ -279,8 +276,8 @@ export function sequenceNetworkLogits(tf: Tf, weights: SequenceWeights, sequence
       wo: tf.tensor2d(weights.outputKernel, [hidden, classes]), bo: tf.tensor2d(weights.outputBias, [1, classes]),
     } as unknown as NetworkVariables;
     const products: Products = { input: (x, _xT, w) => tf.matMul(x as TF.Tensor2D, w as TF.Tensor2D), state: (a, b) => tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D) };
-    for (let from = 0; from < rows; from += INFERENCE_ROWS) {
-      const picked = Int32Array.from({ length: Math.min(INFERENCE_ROWS, rows - from) }, (_, i) => from + i);
+    for (let from = 0; from < rows.length; from += INFERENCE_ROWS) {
+      const picked = rows.subarray(from, from + INFERENCE_ROWS);
       tf.tidy(() => out.set(forward(tf, p, stepTensors(tf, sequences, picked, false), products).dataSync() as Float32Array, from * classes));
     }
   });
