@@ -224,6 +224,27 @@ export async function ensureBenchLibrary(log: (line: string) => void = console.l
   return describe(manifest, false);
 }
 
+const SUBSET_DIR = path.join(CACHE_DIR, 'bench-subset');
+
+/**
+ * A library of `count` tracks of the bench library, evenly spread over it
+ * (so every format is in it), as hard links (copies where links fail) in
+ * `.cache/bench-subset`, made again each time.
+ */
+export async function ensureSubset(library: BenchLibrary, count: number): Promise<{ root: string; files: string[] }> {
+  const size = Math.min(count, library.files.length);
+  const chosen = Array.from({ length: size }, (_, i) => library.files[Math.floor((i * library.files.length) / size)]!);
+  await fs.rm(SUBSET_DIR, { recursive: true, force: true });
+  const files: string[] = [];
+  for (const source of chosen) {
+    const target = path.join(SUBSET_DIR, path.relative(library.root, source));
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.link(source, target).catch(() => fs.copyFile(source, target));
+    files.push(target);
+  }
+  return { root: SUBSET_DIR, files };
+}
+
 if (import.meta.main) {
   const library = await ensureBenchLibrary();
   const state = library.cached ? 'already built' : 'built';

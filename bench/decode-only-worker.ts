@@ -16,9 +16,10 @@ const none = () => new Float32Array(0);
 const abstaining = () => ({ ...currentMusicnnVersion(), runtime: null, windowStarts: new Int32Array(0), windowPatches: new Int32Array(0), patchStarts: new Int32Array(0), tags: none(), windowTags: none(), heads: none(), patchHeads: none(), embeddings: none() });
 
 serveWorkerTasks<TrackRequest, TrackResult>(async (request, signal) => {
+  const started = performance.now();
   let sampleCount = 0;
   for await (const block of decodeBlocks(request.path, 1 << 18, { ffmpegPath: request.ffmpegPath, signal })) sampleCount += block.length;
   const durationSec = sampleCount / DECODE_SAMPLE_RATE;
   const descriptors = { featureSet: FEATURE_SET_VERSION, sampleRate: DECODE_SAMPLE_RATE, sampleCount, durationSec, rms: 0, peak: 0, windows: empty(), frames: empty(), tempo: 0 };
-  return { value: { descriptors, musicnn: { ok: true, analysis: abstaining() } } };
+  return { value: { descriptors, musicnn: { ok: true, analysis: abstaining() }, timings: { decodeMs: performance.now() - started, descriptorsMs: 0, musicnnMs: 0 } } };
 });

@@ -1,6 +1,6 @@
 import { DECODE_SAMPLE_RATE, decodeAudio } from '../src-main/core/decode/decoder.ts';
 import { computeDescriptors } from '../src-main/core/features/descriptors.ts';
-import { planFrames, planWindows } from '../src-main/core/features/track-windows.ts';
+import { planWindows } from '../src-main/core/features/track-windows.ts';
 
 /** Single-thread cost of decoding and of descriptor extraction on the same tracks. */
 export interface DescriptorSpeed {
@@ -18,7 +18,7 @@ export interface DescriptorSpeed {
 
 /**
  * Times, in this thread, the whole decode of each file and the descriptors
- * of its analysed windows and 3-second frames, as the analysis stage does.
+ * of its analysed windows, as the analysis stage computes them.
  */
 export async function measureDescriptorSpeed(files: readonly string[]): Promise<DescriptorSpeed> {
   let decodeMs = 0;
@@ -34,7 +34,6 @@ export async function measureDescriptorSpeed(files: readonly string[]): Promise<
     for (const window of planWindows(y.length)) {
       const samples = y.subarray(window.start, window.start + window.length);
       computeDescriptors(samples);
-      for (const frame of planFrames(samples.length)) computeDescriptors(samples.subarray(frame.start, frame.start + frame.length));
       analysedSamples += samples.length;
     }
     descriptorMs += performance.now() - started;

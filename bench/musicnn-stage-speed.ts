@@ -16,7 +16,7 @@ import { planWindows, type SampleRange } from '../src-main/core/features/track-w
 import { loadTensorFlow } from '../src-main/core/model/tf-runtime.ts';
 import { analyseMusicnn } from '../src-main/core/musicnn/analyse-musicnn.ts';
 import { loadMusicnnModelsWith } from '../src-main/core/musicnn/load-models.ts';
-import { DEFAULT_MUSICNN_ONNX, loadOnnxTagger, loadTfjsTagger, type MusicnnTagger } from '../src-main/core/musicnn/tagger-runtime.ts';
+import { musicnnOnnxAvailable, loadOnnxTagger, loadTfjsTagger, type MusicnnTagger } from '../src-main/core/musicnn/tagger-runtime.ts';
 import { measureDescriptorSpeed, type DescriptorSpeed } from './descriptor-speed.ts';
 
 /** One runtime's cost of the MusiCNN stage. */
@@ -32,16 +32,18 @@ export interface MusicnnStageSpeed {
   taggerMsPerPatch: number;
 }
 
-/** `tagger` with the time of each call added to `clock.ms`. */
+/** `tagger` with the time of each call (`run` or `predict`) added to `clock.ms`. */
 function timed(tagger: MusicnnTagger, clock: { ms: number }): MusicnnTagger {
+  const time = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const outputs = await work();
+    clock.ms += performance.now() - started;
+    return outputs;
+  };
   return {
     ...tagger,
-    async run(patches, count) {
-      const started = performance.now();
-      const outputs = await tagger.run(patches, count);
-      clock.ms += performance.now() - started;
-      return outputs;
-    },
+    run: (patches, count) => time(() => tagger.run(patches, count)),
+    predict: (bands, starts, batchSize) => time(() => tagger.predict(bands, starts, batchSize)),
   };
 }
 
@@ -65,7 +67,7 @@ export async function measureMusicnnStages(files: readonly string[]): Promise<Mu
   const tracks: { file: string; windows: SampleRange[] }[] = [];
   for (const file of files) tracks.push({ file, windows: planWindows((await decodeAudio(file)).length) });
   const { tf } = await loadTensorFlow();
-  const taggers = [() => loadTfjsTagger(tf), ...(fs.existsSync(DEFAULT_MUSICNN_ONNX) ? [() => loadOnnxTagger()] : [])];
+  const taggers = [() => loadTfjsTagger(tf), ...(musicnnOnnxAvailable() ? [() => loadOnnxTagger()] : [])];
   const speeds: MusicnnStageSpeed[] = [];
   for (const load of taggers) speeds.push(await measureStage(await load(), tracks));
   return speeds;

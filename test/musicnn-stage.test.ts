@@ -18,7 +18,7 @@ import { loadTensorFlow } from '../src-main/core/model/tf-runtime.ts';
 import { readDenseHead, runDenseHead } from '../src-main/core/musicnn/dense-head.ts';
 import { loadDiskGraphModel } from '../src-main/core/musicnn/graph-model-files.ts';
 import { DEFAULT_MUSICNN_HEADS_DIR, HEAD_NODES, MUSICNN_HEAD_NAMES, POSITIVE_CLASS, readHeadMetadata } from '../src-main/core/musicnn/model-metadata.ts';
-import { DEFAULT_MUSICNN_ONNX, loadChosenTagger } from '../src-main/core/musicnn/tagger-runtime.ts';
+import { musicnnOnnxAvailable, loadChosenTagger } from '../src-main/core/musicnn/tagger-runtime.ts';
 import { SHARED_DATA, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
 import { patchBatch, readMusicnnReference } from './helpers/musicnn-patches.ts';
 
@@ -107,7 +107,7 @@ describe('the MusiCNN stage of a scan', () => {
     const { code, lines } = await scan();
     expect(code).toBe(0);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', analysed: 5, failed: 0 });
-    expect(lines.filter((line) => line.type === 'musicnn')).toEqual([{ type: 'musicnn', model: 'msd-musicnn-1', runtime: expect.any(String), ...(fs.existsSync(DEFAULT_MUSICNN_ONNX) ? {} : { note: expect.any(String) }) }]);
+    expect(lines.filter((line) => line.type === 'musicnn')).toEqual([{ type: 'musicnn', model: 'msd-musicnn-1', runtime: expect.any(String), ...(musicnnOnnxAvailable() ? {} : { note: expect.any(String) }) }]);
     const stored = storedByName(dbFile);
     for (const name of ONE_WINDOW) {
       const reference = readReference(name);
@@ -203,7 +203,7 @@ describe('the MusiCNN runtime', () => {
     const chosen = await loadChosenTagger({ SONORITY_TF_BACKEND: 'wasm' });
     const tfjs = await loadChosenTagger({ SONORITY_TF_BACKEND: 'wasm', SONORITY_MUSICNN_RUNTIME: 'tfjs' });
     try {
-      expect(chosen.runtime).toBe(fs.existsSync(DEFAULT_MUSICNN_ONNX) ? 'onnx' : 'tfjs');
+      expect(chosen.runtime).toBe(musicnnOnnxAvailable() ? 'onnx' : 'tfjs');
       expect(tfjs).toMatchObject({ runtime: 'tfjs', describe: 'TensorFlow.js wasm' });
       const reference = readMusicnnReference('bop');
       const patches = patchBatch(reference.mel, reference.patchStarts.slice(0, 2));

@@ -1,6 +1,8 @@
 /**
  * Converts the part of a TensorFlow.js graph model that computes the chosen
- * outputs from the chosen placeholders into an ONNX model.
+ * outputs from the chosen inputs into an ONNX model. An input may stand for
+ * any node, not only a placeholder: the graph is then cut there, and what
+ * computes that node is left out.
  */
 import { OnnxGraphBuilder, tensorNode } from './graph-builder.ts';
 import { DataType, type OnnxModel, type OnnxValueInfo } from './onnx-proto.ts';
@@ -11,8 +13,13 @@ import { placeholderShape, tfjsWeights, type TfjsGraphModel, type TfNodeDef } fr
 export interface TensorBinding {
   /** The ONNX name. */
   name: string;
-  /** The TensorFlow node (a `Placeholder` for inputs). */
+  /** The TensorFlow node (any node: the graph is cut at an input). */
   from: string;
+}
+
+/** A float input: its declared shape (strings name symbolic dimensions) may be left out for a `Placeholder`, which declares its own. */
+export interface InputBinding extends TensorBinding {
+  shape?: readonly (number | string)[];
 }
 
 /** A float output: its ONNX name, TensorFlow node and declared shape (strings name symbolic dimensions). */
@@ -23,7 +30,7 @@ export interface OutputBinding extends TensorBinding {
 /** What to convert and how to label it. */
 export interface ConversionSpec {
   graphName: string;
-  inputs: readonly TensorBinding[];
+  inputs: readonly InputBinding[];
   outputs: readonly OutputBinding[];
   /** The model's description (provenance, licence), stored as the ONNX doc string. */
   docString: string;
@@ -35,10 +42,10 @@ export interface ConversionSpec {
 const OPSET = 17;
 const IR_VERSION = 8;
 
-/** The nodes the outputs depend on, inputs before their consumers. */
-function reachableNodes(nodes: ReadonlyMap<string, TfNodeDef>, outputs: readonly string[]): TfNodeDef[] {
+/** The nodes the outputs depend on short of the `cut` nodes (the graph inputs), inputs before their consumers. */
+function reachableNodes(nodes: ReadonlyMap<string, TfNodeDef>, outputs: readonly string[], cut: ReadonlySet<string>): TfNodeDef[] {
   const order: TfNodeDef[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string>(cut);
   const visit = (name: string): void => {
     if (seen.has(name)) return;
     seen.add(name);
@@ -51,17 +58,19 @@ function reachableNodes(nodes: ReadonlyMap<string, TfNodeDef>, outputs: readonly
   return order;
 }
 
-function checkSupported(order: readonly TfNodeDef[], inputs: readonly TensorBinding[]): void {
+function checkSupported(order: readonly TfNodeDef[]): void {
+  const unfed = order.filter((node) => node.op === 'Placeholder');
+  if (unfed.length > 0) throw new Error(`the outputs need placeholders that are not inputs: ${unfed.map((node) => node.name).join(', ')}`);
   const unsupported = [...new Set(order.map((node) => node.op).filter((op) => !SUPPORTED_OPS.includes(op)))];
   if (unsupported.length > 0) throw new Error(`unsupported TensorFlow ops: ${unsupported.join(', ')}`);
-  const unfed = order.filter((node) => node.op === 'Placeholder' && !inputs.some((input) => input.from === node.name));
-  if (unfed.length > 0) throw new Error(`the outputs need placeholders that are not inputs: ${unfed.map((node) => node.name).join(', ')}`);
 }
 
-/** A graph input with the placeholder's shape; unknown dimensions become `batch` (the first) or `<name>_<axis>`. */
-function inputInfo(binding: TensorBinding, nodes: ReadonlyMap<string, TfNodeDef>): OnnxValueInfo {
+/** A graph input with its declared shape, else the placeholder's; unknown placeholder dimensions become `batch` (the first) or `<name>_<axis>`. */
+function inputInfo(binding: InputBinding, nodes: ReadonlyMap<string, TfNodeDef>): OnnxValueInfo {
   const node = nodes.get(binding.from);
-  if (node?.op !== 'Placeholder') throw new Error(`input ${binding.name}: ${binding.from} is not a placeholder`);
+  if (!node) throw new Error(`input ${binding.name}: the graph has no node ${binding.from}`);
+  if (binding.shape) return { name: binding.name, dataType: DataType.FLOAT, shape: binding.shape };
+  if (node.op !== 'Placeholder') throw new Error(`input ${binding.name}: ${binding.from} is not a placeholder, so its shape must be given`);
   const shape = placeholderShape(node).map((dim, axis) => (dim >= 0 ? dim : axis === 0 ? 'batch' : `${binding.name}_${axis}`));
   return { name: binding.name, dataType: DataType.FLOAT, shape };
 }
@@ -69,8 +78,9 @@ function inputInfo(binding: TensorBinding, nodes: ReadonlyMap<string, TfNodeDef>
 /** Converts `model`'s subgraph from `spec.inputs` to `spec.outputs` into an ONNX model (opset 17). */
 export function convertTfjsGraph(model: TfjsGraphModel, spec: ConversionSpec): OnnxModel {
   const nodes = new Map(model.json.modelTopology.node.map((node) => [node.name, node]));
-  const order = reachableNodes(nodes, spec.outputs.map((output) => output.from));
-  checkSupported(order, spec.inputs);
+  const inputs = spec.inputs.map((binding) => inputInfo(binding, nodes));
+  const order = reachableNodes(nodes, spec.outputs.map((output) => output.from), new Set(spec.inputs.map((input) => input.from)));
+  checkSupported(order);
   const renames = new Map([...spec.inputs, ...spec.outputs].map((binding) => [binding.from, binding.name]));
   const g = new OnnxGraphBuilder(tfjsWeights(model), renames);
   for (const node of order) convertNode(node, g);
@@ -79,7 +89,7 @@ export function convertTfjsGraph(model: TfjsGraphModel, spec: ConversionSpec): O
       name: spec.graphName,
       nodes: g.nodes,
       initializers: g.initializers,
-      inputs: spec.inputs.map((binding) => inputInfo(binding, nodes)),
+      inputs,
       outputs: spec.outputs.map((output) => ({ name: output.name, dataType: DataType.FLOAT, shape: output.shape })),
     },
     opset: OPSET,

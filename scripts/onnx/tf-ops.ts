@@ -195,12 +195,8 @@ const constant: Converter = (node, g) => {
   g.constant(node.name);
 };
 
-/** A `Placeholder` is a graph input: nothing to add. */
-const placeholder: Converter = () => {};
-
 const CONVERTERS: Readonly<Record<string, Converter>> = {
   Const: constant,
-  Placeholder: placeholder,
   Add: elementwise('Add'),
   Mul: elementwise('Mul'),
   Sigmoid: elementwise('Sigmoid'),

@@ -15,8 +15,8 @@ async function requireRegularFile(file: string): Promise<void> {
   throw new SonorityError('not-a-file', `${file}: not a regular file but ${kind}; give an audio file`);
 }
 
-/** Analyses one audio file given on the command line, with a readable error when it is missing, not a regular file or not audio. */
-export async function analyseOneFile(given: string, ffmpegPath?: string): Promise<{ file: string; analysis: TrackAnalysis; genres: string[] }> {
+/** Analyses one audio file given on the command line (with its 3-second frames when `frames`), with a readable error when it is missing, not a regular file or not audio. */
+export async function analyseOneFile(given: string, ffmpegPath?: string, frames = false): Promise<{ file: string; analysis: TrackAnalysis; genres: string[] }> {
   const file = path.resolve(given);
   await requireRegularFile(file);
   const sniffed = await sniffFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -24,5 +24,5 @@ export async function analyseOneFile(given: string, ffmpegPath?: string): Promis
   });
   if (!sniffed.audio) throw new SonorityError(sniffed.code, `${file}: ${sniffed.reason}`);
   const tags = await readTags(file);
-  return { file, analysis: await analyseFile({ path: file, declaredDurationSec: tags.durationSec, ffmpegPath }), genres: tags.genres };
+  return { file, analysis: await analyseFile({ path: file, declaredDurationSec: tags.durationSec, ffmpegPath, frames }), genres: tags.genres };
 }

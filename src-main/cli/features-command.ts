@@ -32,7 +32,7 @@ function segments(kind: Segment['kind'], matrix: DescriptorMatrix): Segment[] {
 export async function featuresCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, ffmpeg: { type: 'string' } } });
   if (positionals.length !== 1) throw new SonorityError('usage', 'give exactly one audio file\nusage: sonority features <file> [--json] [--ffmpeg PATH]');
-  const { file, analysis } = await analyseOneFile(positionals[0]!, values.ffmpeg);
+  const { file, analysis } = await analyseOneFile(positionals[0]!, values.ffmpeg, true);
   const rows = [...segments('window', analysis.windows), ...segments('frame', analysis.frames)];
   if (values.json) {
     writeJsonLine(io, { file, featureSet: analysis.featureSet, durationSec: analysis.durationSec, tempo: analysis.tempo, windows: rows.filter((r) => r.kind === 'window'), frames: rows.filter((r) => r.kind === 'frame') });

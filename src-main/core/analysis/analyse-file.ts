@@ -1,16 +1,18 @@
-import { SonorityError } from '../errors.ts';
-import { DECODE_SAMPLE_RATE, decodeAudio, decodeBlocks } from '../decode/decoder.ts';
+import { DECODE_SAMPLE_RATE } from '../decode/decoder.ts';
 import { DESCRIPTOR_NAMES, computeDescriptors } from '../features/descriptors.ts';
 import { WindowAnalysis } from '../features/window-analysis.ts';
 import { matrixRows, median } from '../features/stats.ts';
-import { MIN_SAMPLES, planFrames, planWindows, type SampleRange } from '../features/track-windows.ts';
+import { planFrames } from '../features/track-windows.ts';
 import { createLevelMeter } from './level.ts';
-import { measureDuration } from '../tags/read-tags.ts';
+import { decodeTrackWindows, type DecodedTrack } from './decode-windows.ts';
 
 /**
  * Version of what the analysis stage stores: the 57 GTZAN descriptors with
  * librosa 0.7's definitions, on the windows of `track-windows.ts`. Bump it
- * whenever stored values would change; the next scan then re-analyses.
+ * whenever a definition or the window layout changes; the next scan then
+ * re-analyses every track. How the audio is decoded may move values by less
+ * than a window's placement does (README, "Which windows are analysed"):
+ * that alone is not worth hours of re-analysis, and keeps the version.
  */
 export const FEATURE_SET_VERSION = 'gtzan57-v1';
 
@@ -37,6 +39,7 @@ export interface TrackAnalysis {
   rms: number;
   peak: number;
   windows: DescriptorMatrix;
+  /** The 3-second frames of each window, when asked for (`AnalyseRequest.frames`); no rows otherwise. */
   frames: DescriptorMatrix;
   /** Track tempo: the median of the windows' refined tempi (the `tempo` descriptor keeps librosa's value). */
   tempo: number;
@@ -47,105 +50,8 @@ export interface AnalyseRequest {
   /** Duration the container declares, if known: it places the windows, and a much shorter decode means a truncated file. */
   declaredDurationSec?: number | null;
   ffmpegPath?: string;
-}
-
-const TRUNCATION_TOLERANCE = { seconds: 1, fraction: 0.02 };
-
-function isShort(decodedSec: number, declaredSec: number): boolean {
-  const missing = declaredSec - decodedSec;
-  return missing > TRUNCATION_TOLERANCE.seconds && missing > TRUNCATION_TOLERANCE.fraction * declaredSec;
-}
-
-/**
- * Throws `truncated` when the decoded audio ends clearly before `expectedSec`.
- * A header's duration can be an estimate (VBR MP3 without a Xing header), so
- * a shortfall is confirmed against the measured duration first.
- */
-async function checkNotTruncated(filePath: string, decodedSec: number, expectedSec: number | null): Promise<void> {
-  if (expectedSec === null || !isShort(decodedSec, expectedSec)) return;
-  const measured = await measureDuration(filePath).catch(() => null);
-  const declared = measured ?? expectedSec;
-  if (isShort(decodedSec, Math.min(declared, expectedSec))) {
-    throw new SonorityError('truncated', `truncated file: only ${decodedSec.toFixed(1)} s of the ${declared.toFixed(1)} s its header declares could be decoded`);
-  }
-}
-
-/** Tracks up to this long are decoded whole (≤ 53 MB of samples) and windowed on their real length; longer ones are read window by window. */
-const WHOLE_DECODE_LIMIT_SEC = 600;
-
-function tooShort(samples: number): SonorityError {
-  return new SonorityError('too-short', `too short to analyse: ${(samples / DECODE_SAMPLE_RATE).toFixed(3)} s of audio (at least 0.05 s needed)`);
-}
-
-interface DecodedWindow {
-  start: number;
-  samples: Float32Array;
-}
-
-/** The decoded analysis windows of a track and the track's duration they were placed on. */
-interface DecodedTrack {
-  durationSec: number;
-  windows: DecodedWindow[];
-}
-
-type WindowOptions = { ffmpegPath?: string; signal?: AbortSignal };
-
-/** Decodes the whole track and places the windows on its real sample count. Throws `truncated` or `too-short`. */
-async function decodeWhole(filePath: string, declared: number | null, options: WindowOptions): Promise<DecodedTrack> {
-  const y = await decodeAudio(filePath, options);
-  await checkNotTruncated(filePath, y.length / DECODE_SAMPLE_RATE, declared);
-  if (y.length < MIN_SAMPLES) throw tooShort(y.length);
-  return { durationSec: y.length / DECODE_SAMPLE_RATE, windows: planWindows(y.length).map((range) => ({ start: range.start, samples: y.subarray(range.start, range.start + range.length) })) };
-}
-
-/** Decodes one window on its own (seeking); a window that starts past the end of the audio decodes to no samples. */
-async function decodeRange(filePath: string, range: SampleRange, options: WindowOptions): Promise<Float32Array> {
-  return decodeAudio(filePath, { ...options, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE }).catch((error: SonorityError) => {
-    if (error.code === 'no-audio') return new Float32Array(0);
-    throw error;
-  });
-}
-
-/** Seconds of audio the whole file decodes to, counted block by block (constant memory). */
-async function decodedSeconds(filePath: string, options: WindowOptions): Promise<number> {
-  let samples = 0;
-  for await (const block of decodeBlocks(filePath, 1 << 18, options)) samples += block.length;
-  return samples / DECODE_SAMPLE_RATE;
-}
-
-/**
- * The windows of a track of `durationSec` (more than the whole-decode
- * limit), each decoded on its own. When the audio ends clearly before a
- * window does, the length the windows were placed on is not the audio's:
- * the real length is counted, and the file is `truncated` if its header's
- * length is confirmed, else the windows are placed again on the real length
- * (`lengthIsReal` then accepts what decodes, so this happens once).
- */
-async function decodeEachWindow(filePath: string, durationSec: number, options: WindowOptions, lengthIsReal = false): Promise<DecodedTrack> {
-  const windows: DecodedWindow[] = [];
-  for (const range of planWindows(Math.round(durationSec * DECODE_SAMPLE_RATE))) {
-    const samples = await decodeRange(filePath, range, options);
-    if (!lengthIsReal && isShort(samples.length / DECODE_SAMPLE_RATE, range.length / DECODE_SAMPLE_RATE)) {
-      const realSec = await decodedSeconds(filePath, options);
-      await checkNotTruncated(filePath, realSec, durationSec);
-      return decodeTrack(filePath, realSec, options, true);
-    }
-    if (samples.length < MIN_SAMPLES) throw tooShort(samples.length);
-    windows.push({ start: range.start, samples });
-  }
-  return { durationSec, windows };
-}
-
-/**
- * The analysis windows of a track with their samples. Tracks of unknown or
- * moderate length are decoded whole, so the windows rest on the real sample
- * count; a longer one has each window decoded on its own (seeking), placed
- * by the declared duration — or by the real one, when the audio ends before
- * the header says (`decodeEachWindow`). Throws `truncated` or `too-short`.
- */
-async function decodeTrack(filePath: string, declared: number | null, options: WindowOptions, lengthIsReal = false): Promise<DecodedTrack> {
-  if (declared === null || declared <= WHOLE_DECODE_LIMIT_SEC) return decodeWhole(filePath, declared, options);
-  return decodeEachWindow(filePath, declared, options, lengthIsReal);
+  /** Also the descriptors of each window's 3-second frames (the 3-second table's layout); no model reads them, so a scan leaves them out. */
+  frames?: boolean;
 }
 
 interface Row {
@@ -160,19 +66,13 @@ function toMatrix(rows: Row[]): DescriptorMatrix {
   return { starts: Int32Array.from(rows, (row) => row.start), lengths: Int32Array.from(rows, (row) => row.length), values };
 }
 
-/**
- * The analysis stage (runs in a worker thread): decodes the windows of a
- * track (`track-windows.ts`) and computes the 57 descriptors of each window
- * and of each of its 3-second frames.
- */
-export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal): Promise<TrackAnalysis> {
-  const declared = request.declaredDurationSec && Number.isFinite(request.declaredDurationSec) ? request.declaredDurationSec : null;
+/** The descriptors of each decoded window (and of its 3-second frames when `frames`), the level and the tempo: the analysis of a decoded track. */
+export function analyseDecoded(track: DecodedTrack, frames = false): TrackAnalysis {
   const level = createLevelMeter();
   const windowRows: Row[] = [];
   const frameRows: Row[] = [];
   const tempi: number[] = [];
   let sampleCount = 0;
-  const track = await decodeTrack(request.path, declared, { ffmpegPath: request.ffmpegPath, signal });
   for (const { start, samples } of track.windows) {
     level.add(samples);
     sampleCount += samples.length;
@@ -180,7 +80,7 @@ export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal)
     const window = computeDescriptors(analysis);
     tempi.push(analysis.tempi().improved);
     windowRows.push({ start, length: samples.length, values: DESCRIPTOR_NAMES.map((name) => window[name]) });
-    for (const frame of planFrames(samples.length)) {
+    for (const frame of frames ? planFrames(samples.length) : []) {
       const descriptors = computeDescriptors(samples.subarray(frame.start, frame.start + frame.length));
       frameRows.push({ start: start + frame.start, length: frame.length, values: DESCRIPTOR_NAMES.map((name) => descriptors[name]) });
     }
@@ -195,4 +95,19 @@ export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal)
     frames: toMatrix(frameRows),
     tempo: median(tempi),
   };
+}
+
+/** The duration a request declares, when it is a usable number. */
+export function declaredDuration(request: AnalyseRequest): number | null {
+  return request.declaredDurationSec && Number.isFinite(request.declaredDurationSec) ? request.declaredDurationSec : null;
+}
+
+/**
+ * Decodes the windows of a track (`decode-windows.ts`) and computes the 57
+ * descriptors of each window, and of each of its 3-second frames when the
+ * request asks for them.
+ */
+export async function analyseFile(request: AnalyseRequest, signal?: AbortSignal): Promise<TrackAnalysis> {
+  const track = await decodeTrackWindows(request.path, declaredDuration(request), { ffmpegPath: request.ffmpegPath, signal });
+  return analyseDecoded(track, request.frames);
 }

@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { SonorityError } from '../errors.ts';
+import { concatFloat32 } from '../typed-arrays.ts';
 import { resolveFfmpegPath } from './ffmpeg-path.ts';
 
 /**
@@ -46,6 +48,18 @@ function audioFilter(sampleRate: number): string {
   return `aformat=sample_fmts=flt|fltp,aresample=osr=${sampleRate}:resampler=soxr:precision=28`;
 }
 
+/** ffmpeg's input options of a decode: the window (`-ss`/`-t`, seeking before decoding) and the file. */
+function inputArguments(filePath: string, options: DecodeOptions): string[] {
+  const window = [
+    ...(options.startSec ? ['-ss', options.startSec.toFixed(6)] : []),
+    ...(options.durationSec !== undefined ? ['-t', options.durationSec.toFixed(6)] : []),
+  ];
+  return ['-nostdin', '-hide_banner', '-v', 'error', ...window, '-i', `file:${path.resolve(filePath)}`];
+}
+
+// -flush_packets 0: without it ffmpeg flushes the pipe after every packet (~4 KB reads), which costs Node more than the decode.
+const WAV_OUTPUT = ['-flush_packets', '0', '-c:a', 'pcm_f32le', '-f', 'wav'];
+
 /**
  * The ffmpeg command line of a decode (exported for the benchmark's
  * decode-only baseline). The output is a WAV stream of 32-bit floats with
@@ -53,13 +67,19 @@ function audioFilter(sampleRate: number): string {
  * really produced from its header.
  */
 export function ffmpegArguments(filePath: string, options: DecodeOptions = {}): string[] {
-  const window = [
-    ...(options.startSec ? ['-ss', options.startSec.toFixed(6)] : []),
-    ...(options.durationSec !== undefined ? ['-t', options.durationSec.toFixed(6)] : []),
-  ];
-  const input = `file:${path.resolve(filePath)}`;
-  // -flush_packets 0: without it ffmpeg flushes the pipe after every packet (~4 KB reads), which costs Node more than the decode.
-  return ['-nostdin', '-hide_banner', '-v', 'error', ...window, '-i', input, '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', audioFilter(outputRate(options)), '-flush_packets', '0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:1'];
+  return [...inputArguments(filePath, options), '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', audioFilter(outputRate(options)), ...WAV_OUTPUT, 'pipe:1'];
+}
+
+/**
+ * The command line of one decode at several rates: the first audio stream is
+ * split, each branch goes through the same filter as `ffmpegArguments` at its
+ * rate and is written as WAV to its own pipe (fd 1, then 3, 4, …).
+ */
+export function multiRateArguments(filePath: string, rates: readonly number[], options: DecodeOptions = {}): string[] {
+  const split = `[0:a:0]asplit=${rates.length}${rates.map((_, i) => `[s${i}]`).join('')}`;
+  const branches = rates.map((rate, i) => `[s${i}]${audioFilter(rate)}[o${i}]`);
+  const outputs = rates.flatMap((_, i) => ['-map', `[o${i}]`, ...WAV_OUTPUT, `pipe:${i === 0 ? 1 : i + 2}`]);
+  return [...inputArguments(filePath, options), '-filter_complex', [split, ...branches].join(';'), ...outputs];
 }
 
 /** Rewrites ffmpeg's last error line as a sentence about the file. */
@@ -172,22 +192,22 @@ async function readWavStream(bytes: AsyncIterable<Buffer>, binary: string, expec
   return { channels: 1, samples: [] };
 }
 
-/**
- * Streams a file (or a window of it) as mono Float32 PCM at 22050 Hz (or
- * `options.sampleRate`), in
- * blocks of `blockSamples`, so any length decodes in constant memory; ffmpeg
- * waits while the consumer is busy. Each sample is the mean of all the
- * channels ffmpeg decoded (its WAV header says how many), and the output is
- * checked to be 32-bit float at that rate (`decode-mismatch` if not).
- * Throws a `SonorityError` saying why when ffmpeg cannot decode it or yields
- * no samples, `ffmpeg-missing` when the binary cannot be started.
- */
-export async function* decodeBlocks(filePath: string, blockSamples: number, options: DecodeOptions = {}): AsyncGenerator<Float32Array> {
+/** A running ffmpeg: its process, the exit code to come and the start of its error output. */
+interface FfmpegRun {
+  child: ChildProcess;
+  binary: string;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts ffmpeg with `args` and `pipes` output pipes (fd 1, then 3, 4, …); `ffmpeg-missing` (through `exited`) when it cannot start. */
+function startFfmpeg(args: string[], pipes: number, options: DecodeOptions): FfmpegRun {
   const binary = resolveFfmpegPath(options.ffmpegPath);
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array<'pipe'>(pipes - 1).fill('pipe')];
   // Own process group (POSIX): a terminal Ctrl-C reaches Sonority, which stops ffmpeg itself.
-  const child = spawn(binary, ffmpegArguments(filePath, options), { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, detached: process.platform !== 'win32' });
+  const child = spawn(binary, args, { stdio, signal: options.signal, detached: process.platform !== 'win32' });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr!.on('data', (chunk: Buffer) => {
     if (stderr.length < 16_384) stderr += chunk.toString('utf8');
   });
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -199,34 +219,82 @@ export async function* decodeBlocks(filePath: string, blockSamples: number, opti
     child.on('close', resolve);
   });
   exited.catch(() => {});
+  return { child, binary, exited, stderr: () => stderr };
+}
+
+/**
+ * Stops ffmpeg if it still runs (a stop, or output refused mid-stream): its
+ * pipes are closed first, so an ffmpeg blocked writing to one that is no
+ * longer read fails its write and exits, then it is sent SIGTERM.
+ */
+function stopFfmpeg(run: FfmpegRun): void {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+  for (const stream of run.child.stdio) stream?.destroy();
+  run.child.kill();
+}
+
+/** Waits for ffmpeg to end and throws why it failed, or `no-audio` when it yielded no sample. */
+async function checkFinished(run: FfmpegRun, samples: number): Promise<void> {
+  const exitCode = await run.exited;
+  if (exitCode !== 0) throw decodeFailure(run.stderr(), exitCode);
+  if (samples === 0) throw new SonorityError('no-audio', 'the file decodes to no audio at all (empty or cut off before the first frame)');
+}
+
+/**
+ * Streams a file (or a window of it) as mono Float32 PCM at 22050 Hz (or
+ * `options.sampleRate`), in blocks of `blockSamples`, so any length decodes
+ * in constant memory; ffmpeg waits while the consumer is busy. Each sample is
+ * the mean of all the channels ffmpeg decoded (its WAV header says how many),
+ * and the output is checked to be 32-bit float at that rate
+ * (`decode-mismatch` if not). Throws a `SonorityError` saying why when ffmpeg
+ * cannot decode it or yields no samples, `ffmpeg-missing` when the binary
+ * cannot be started.
+ */
+export async function* decodeBlocks(filePath: string, blockSamples: number, options: DecodeOptions = {}): AsyncGenerator<Float32Array> {
+  const run = startFfmpeg(ffmpegArguments(filePath, options), 1, options);
   let samples = 0;
   try {
-    const wav = await readWavStream(child.stdout, binary, outputRate(options));
+    const wav = await readWavStream(run.child.stdout!, run.binary, outputRate(options));
     for await (const block of floatBlocks(wav.samples, blockSamples, wav.channels)) {
       samples += block.length;
       yield block;
     }
-    const exitCode = await exited;
-    if (exitCode !== 0) throw decodeFailure(stderr, exitCode);
-    if (samples === 0) throw new SonorityError('no-audio', 'the file decodes to no audio at all (empty or cut off before the first frame)');
+    await checkFinished(run, samples);
   } finally {
-    if (child.exitCode === null) child.kill();
+    stopFfmpeg(run);
   }
 }
 
 /** Decodes a whole file (or a window) into one Float32Array; see `decodeBlocks`. */
 export async function decodeAudio(filePath: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const blocks: Float32Array[] = [];
-  let length = 0;
-  for await (const block of decodeBlocks(filePath, 1 << 18, options)) {
-    blocks.push(block);
-    length += block.length;
+  for await (const block of decodeBlocks(filePath, 1 << 18, options)) blocks.push(block);
+  return concatFloat32(blocks);
+}
+
+/** All the mono samples of one WAV pipe of a multi-rate decode. */
+async function readPipe(stream: Readable, binary: string, rate: number): Promise<Float32Array> {
+  const wav = await readWavStream(stream, binary, rate);
+  const blocks: Float32Array[] = [];
+  for await (const block of floatBlocks(wav.samples, 1 << 18, wav.channels)) blocks.push(block);
+  return concatFloat32(blocks);
+}
+
+/**
+ * Decodes a file (or a window of it) once and returns it at each of `rates`:
+ * the same samples `decodeAudio` gives at each rate (the same filter on the
+ * same decoded audio), for the cost of one decode. Errors as `decodeBlocks`.
+ */
+export async function decodeAtRates(filePath: string, rates: readonly number[], options: Omit<DecodeOptions, 'sampleRate'> = {}): Promise<Float32Array[]> {
+  if (rates.length === 0) throw new RangeError('decodeAtRates needs at least one rate');
+  for (const sampleRate of rates) outputRate({ sampleRate });
+  const run = startFfmpeg(multiRateArguments(filePath, rates, options), rates.length, options);
+  try {
+    const streams = rates.map((_, i) => run.child.stdio[i === 0 ? 1 : i + 2] as Readable);
+    const decoded = await Promise.all(rates.map((rate, i) => readPipe(streams[i]!, run.binary, rate)));
+    await checkFinished(run, Math.min(...decoded.map((samples) => samples.length)));
+    return decoded;
+  } finally {
+    stopFfmpeg(run);
   }
-  const samples = new Float32Array(length);
-  let offset = 0;
-  for (const block of blocks) {
-    samples.set(block, offset);
-    offset += block.length;
-  }
-  return samples;
 }

@@ -1,16 +1,10 @@
 import { SonorityError } from '../errors.ts';
+import { concatFloat32 } from '../typed-arrays.ts';
 
 /** A batch of whole frames: frame `t` is `samples.subarray(t * hop, t * hop + nFft)`. */
 export interface FrameBatch {
   count: number;
   samples: Float32Array;
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /**
@@ -32,7 +26,7 @@ async function* reflectPadded(blocks: AsyncIterable<Float32Array>, pad: number):
       yield block;
       continue;
     }
-    head = concat(head, block);
+    head = concatFloat32([head, block]);
     if (head.length <= pad) continue;
     const start = head;
     yield Float32Array.from({ length: pad }, (_, i) => start[pad - i]!);
@@ -53,7 +47,7 @@ async function* reflectPadded(blocks: AsyncIterable<Float32Array>, pad: number):
 export async function* centredFrames(blocks: AsyncIterable<Float32Array>, nFft: number, hop: number): AsyncGenerator<FrameBatch> {
   let pending: Float32Array = new Float32Array(0);
   for await (const block of reflectPadded(blocks, nFft / 2)) {
-    const samples = concat(pending, block);
+    const samples = concatFloat32([pending, block]);
     const count = samples.length >= nFft ? 1 + Math.floor((samples.length - nFft) / hop) : 0;
     if (count > 0) yield { count, samples };
     pending = samples.subarray(count * hop);

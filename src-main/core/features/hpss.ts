@@ -10,6 +10,7 @@ const POWER = 2;
  * Harmonic soft mask of librosa's `decompose.hpss` (kernel 31, power 2,
  * margin 1): median-filter |S| along time (H) and along frequency (P), then
  * mask = H² / (H² + P²), ½ where both are zero. The percussive mask is 1 − mask.
+ * The mask is written over H (one window-sized array less at the peak).
  */
 export function harmonicMask(mag: Float64Array, frames: number, bins: number): Float64Array {
   const alongTime = new Float64Array(mag.length);
@@ -17,7 +18,7 @@ export function harmonicMask(mag: Float64Array, frames: number, bins: number): F
   const scratch = medianScratch(Math.max(frames, bins), KERNEL);
   for (let k = 0; k < bins; k++) medianFilterLine(mag, alongTime, k, bins, frames, KERNEL, scratch);
   for (let t = 0; t < frames; t++) medianFilterLine(mag, alongFrequency, t * bins, 1, bins, KERNEL, scratch);
-  const harmonic = new Float64Array(mag.length);
+  const harmonic = alongTime;
   for (let i = 0; i < mag.length; i++) {
     const h = alongTime[i]!;
     const p = alongFrequency[i]!;
@@ -34,15 +35,18 @@ export function harmonicMask(mag: Float64Array, frames: number, bins: number): F
 }
 
 /**
- * librosa's `effects.hpss` on a window: the harmonic signal is the inverse
- * STFT of S·mask; since the masks sum to one and the inverse STFT is linear,
- * the percussive signal is the signal the inverse STFT reconstructs minus the
- * harmonic one (zero in the tail the inverse STFT does not cover). `mag` is |S|.
+ * librosa's `effects.hpss` on a window `y`: the harmonic signal is the inverse
+ * STFT of S·mask. Since the masks sum to one and the inverse STFT is linear,
+ * the percussive signal is the inverse STFT of S (which gives `y` back, up to
+ * rounding, wherever it covers the window) minus the harmonic one, and zero in
+ * the tail it does not cover (the samples after the last frame's centre). `mag` is |S|.
  */
-export function separateHarmonicPercussive(spec: Spectrogram, mag: Float64Array, hop: number, length: number): { harmonic: Float64Array; percussive: Float64Array } {
+export function separateHarmonicPercussive(y: ArrayLike<number>, spec: Spectrogram, mag: Float64Array, hop: number): { harmonic: Float64Array; percussive: Float64Array } {
+  const length = y.length;
   const harmonic = istftMasked(spec, harmonicMask(mag, spec.frames, spec.bins), hop, length);
-  const whole = istftMasked(spec, new Float64Array(spec.re.length).fill(1), hop, length);
-  const percussive = whole.map((value, i) => value - harmonic[i]!);
+  const percussive = new Float64Array(length);
+  const covered = Math.min(length, hop * (spec.frames - 1));
+  for (let i = 0; i < covered; i++) percussive[i] = y[i]! - harmonic[i]!;
   return { harmonic, percussive };
 }
 

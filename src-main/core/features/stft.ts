@@ -21,10 +21,15 @@ export function hannWindow(n: number): Float64Array {
 export function reflectPad(y: ArrayLike<number>, pad: number): Float64Array {
   const n = y.length;
   const out = new Float64Array(n + 2 * pad);
-  for (let i = 0; i < out.length; i++) {
+  out.set(y, pad);
+  const source = (i: number): number => {
     let j = i - pad;
     while (j < 0 || j >= n) j = j < 0 ? -j : 2 * (n - 1) - j;
-    out[i] = y[j]!;
+    return y[j]!;
+  };
+  for (let i = 0; i < pad; i++) {
+    out[i] = source(i);
+    out[n + pad + i] = source(n + pad + i);
   }
   return out;
 }
@@ -48,14 +53,10 @@ export function stft(y: ArrayLike<number>, nFft = N_FFT, hop = HOP): Spectrogram
   const re = new Float64Array(frames * bins);
   const im = new Float64Array(frames * bins);
   const frame = new Float64Array(nFft);
-  const frameRe = new Float64Array(bins);
-  const frameIm = new Float64Array(bins);
   for (let t = 0; t < frames; t++) {
     const offset = t * hop;
     for (let i = 0; i < nFft; i++) frame[i] = padded[offset + i]! * window[i]!;
-    fft.forward(frame, frameRe, frameIm);
-    re.set(frameRe, t * bins);
-    im.set(frameIm, t * bins);
+    fft.forward(frame, re.subarray(t * bins, (t + 1) * bins), im.subarray(t * bins, (t + 1) * bins));
   }
   return { frames, bins, re, im };
 }

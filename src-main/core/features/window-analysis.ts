@@ -83,7 +83,7 @@ export class WindowAnalysis {
 
   /** Harmonic and percussive time-domain signals (HPSS soft masks, same length as the window). */
   get separated(): { harmonic: Float64Array; percussive: Float64Array } {
-    return (this.#hpss ??= separateHarmonicPercussive(this.spectrogram, this.magnitude, HOP, this.y.length));
+    return (this.#hpss ??= separateHarmonicPercussive(this.y, this.spectrogram, this.magnitude, HOP));
   }
 
   /** Tempo (BPM) of the window: librosa `beat_track`'s estimate and the refined one, from one tempogram. */

@@ -12,7 +12,8 @@ import { SonorityError } from '../errors.ts';
 /**
  * A track as the model sees it: rows of 57 descriptors (GTZAN order) for each
  * analysed 30-second window and each 3-second frame. A window model reads the
- * windows; a sequence model (a CRNN over frames) would read the frames.
+ * windows; a scan stores no frames (none is read), so `frames` is empty for
+ * scanned tracks and has rows only from `sonority features`' analysis.
  */
 export interface TrackDescriptors {
   windows: ArrayLike<number>[];

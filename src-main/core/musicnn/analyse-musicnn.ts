@@ -1,5 +1,7 @@
 import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
+import { decodedWhole, positionAtRate, rangeAtRate } from '../analysis/decode-windows.ts';
 import { matrixRows, meanRows } from '../features/stats.ts';
+import { concatFloat32 } from '../typed-arrays.ts';
 import type { SampleRange } from '../features/track-windows.ts';
 import { MUSICNN_HOP_SIZE, MUSICNN_SAMPLE_RATE } from './input-definition.ts';
 import type { MusicnnModels } from './load-models.ts';
@@ -46,8 +48,8 @@ export interface MusicnnStageOptions {
   models: () => Promise<MusicnnModels>;
 }
 
-/** A window decoded at 16 kHz: its first sample's position and its samples. */
-interface MusicnnWindow {
+/** A window decoded at 16 kHz: its first sample's position (16 kHz) and its samples. */
+export interface MusicnnWindow {
   start: number;
   samples: Float32Array;
 }
@@ -61,19 +63,26 @@ interface WindowOutputs {
 }
 
 /** The 16 kHz position of a 22050-Hz sample position. */
-function at16k(position: number): number {
-  return Math.round((position * MUSICNN_SAMPLE_RATE) / DECODE_SAMPLE_RATE);
+export function at16k(position: number): number {
+  return positionAtRate(position, MUSICNN_SAMPLE_RATE);
 }
 
 /**
  * Decodes the analysed windows (22050-Hz ranges) at 16 kHz through the
- * decoder. A track that is one window from its start is decoded whole, so
- * its input is exactly Essentia's for that file; the windows of a longer
- * track are decoded one by one with a seek.
+ * decoder, by the analysis stage's own rule (`decodedWhole`, on where the
+ * windows end): a track its windows cover whole (up to 90 s) is decoded
+ * whole and cut, so a one-window track's input is exactly Essentia's for that
+ * file; the windows of a longer track are decoded one by one with a seek.
  */
 async function decodeWindows(filePath: string, windows: readonly SampleRange[], options: MusicnnStageOptions): Promise<MusicnnWindow[]> {
   const decode = { ffmpegPath: options.ffmpegPath, signal: options.signal, sampleRate: MUSICNN_SAMPLE_RATE };
-  if (windows.length === 1 && windows[0]!.start === 0) return [{ start: 0, samples: await decodeAudio(filePath, decode) }];
+  const last = windows.at(-1);
+  if (!last) return [];
+  const end = last.start + last.length;
+  if (decodedWhole(end / DECODE_SAMPLE_RATE)) {
+    const whole = await decodeAudio(filePath, decode);
+    return windows.map((range) => ({ start: at16k(range.start), samples: rangeAtRate(whole, MUSICNN_SAMPLE_RATE, range, end) }));
+  }
   const decoded: MusicnnWindow[] = [];
   for (const { start, length } of windows) {
     decoded.push({ start: at16k(start), samples: await decodeAudio(filePath, { ...decode, startSec: start / DECODE_SAMPLE_RATE, durationSec: length / DECODE_SAMPLE_RATE }) });
@@ -88,13 +97,6 @@ async function windowOutputs(window: MusicnnWindow, loadModels: () => Promise<Mu
   if (frames.length === 0) return { start: window.start, frames, predictions: null, tagger: null };
   const models = await loadModels();
   return { start: window.start, frames, predictions: await predictPatches(models, mel, { starts: frames }), tagger: models.tagger };
-}
-
-/** Float32 arrays one after another. */
-function concat(arrays: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((sum, array) => sum + array.length, 0));
-  arrays.reduce((at, array) => (out.set(array, at), at + array.length), 0);
-  return out;
 }
 
 /** The four head probabilities of each patch of a window, `patches × 4`. */
@@ -113,8 +115,8 @@ function meanOfRows(values: Float32Array, width: number): Float32Array {
 /** Gathers the windows' outputs into the track's analysis: means, the timeline, the patch sequence. */
 function summarise(windows: readonly WindowOutputs[]): MusicnnAnalysis {
   const found = windows.filter((window) => window.predictions);
-  const tags = concat(found.map((window) => window.predictions!.tags));
-  const patchHeads = concat(found.map((window) => patchHeadRows(window.predictions!)));
+  const tags = concatFloat32(found.map((window) => window.predictions!.tags));
+  const patchHeads = concatFloat32(found.map((window) => patchHeadRows(window.predictions!)));
   const anyPatch = found.length > 0;
   const tagger = found[0]?.tagger;
   return {
@@ -125,25 +127,28 @@ function summarise(windows: readonly WindowOutputs[]): MusicnnAnalysis {
     windowPatches: Int32Array.from(windows, (window) => window.frames.length),
     patchStarts: Int32Array.from(windows.flatMap((window) => window.frames.map((frame) => window.start + frame * MUSICNN_HOP_SIZE))),
     tags: anyPatch ? meanOfRows(tags, MUSICNN_TAG_COUNT) : new Float32Array(0),
-    windowTags: anyPatch ? concat(windows.map((window) => meanOfRows(window.predictions?.tags ?? new Float32Array(0), MUSICNN_TAG_COUNT))) : new Float32Array(0),
+    windowTags: anyPatch ? concatFloat32(windows.map((window) => meanOfRows(window.predictions?.tags ?? new Float32Array(0), MUSICNN_TAG_COUNT))) : new Float32Array(0),
     heads: anyPatch ? meanOfRows(patchHeads, MUSICNN_HEAD_NAMES.length) : new Float32Array(0),
     patchHeads,
-    embeddings: concat(found.map((window) => window.predictions!.embedding)),
+    embeddings: concatFloat32(found.map((window) => window.predictions!.embedding)),
   };
 }
 
 /**
- * The MusiCNN stage for one track: decodes each analysed window (22050-Hz
- * ranges, as the descriptors use them) at 16 kHz, computes its mel input,
- * cuts its patches (187 frames every 93) and runs the tagger and the four
- * heads on them in batches; then the track means, the per-window timeline
- * and the patch sequence. The models are loaded only when some window has a
- * patch.
+ * The MusiCNN stage on windows already decoded at 16 kHz: the mel input of
+ * each, its patches (187 frames every 93) and the tagger and the four heads
+ * on them in batches; then the track means, the per-window timeline and the
+ * patch sequence. The models are loaded only when some window has a patch.
  */
-export async function analyseMusicnn(filePath: string, windows: readonly SampleRange[], options: MusicnnStageOptions): Promise<MusicnnAnalysis> {
+export async function analyseMusicnnWindows(windows: readonly MusicnnWindow[], models: () => Promise<MusicnnModels>): Promise<MusicnnAnalysis> {
   const outputs: WindowOutputs[] = [];
-  for (const window of await decodeWindows(filePath, windows, options)) outputs.push(await windowOutputs(window, options.models));
+  for (const window of windows) outputs.push(await windowOutputs(window, models));
   return summarise(outputs);
+}
+
+/** The MusiCNN stage for one track on its own: decodes each analysed window (22050-Hz ranges, as the descriptors use them) at 16 kHz, then `analyseMusicnnWindows`. */
+export async function analyseMusicnn(filePath: string, windows: readonly SampleRange[], options: MusicnnStageOptions): Promise<MusicnnAnalysis> {
+  return analyseMusicnnWindows(await decodeWindows(filePath, windows, options), options.models);
 }
 
 /** The buffers of an analysis, to move it to another thread instead of copying it. */

@@ -65,6 +65,16 @@ export interface ScanSummary {
   /** Tracks the library's stored CRNN gave an opinion (added since it was trained). */
   learnedOpinions: number;
   seconds: number;
+  /** Where the analysis time went: the workers' decoding, descriptors and MusiCNN, summed over files (so up to workers × wall time), and the classify stage. */
+  stageSeconds: StageSeconds;
+}
+
+/** Seconds spent in each stage of a scan. */
+export interface StageSeconds {
+  decode: number;
+  descriptors: number;
+  musicnn: number;
+  classify: number;
 }
 
 /** The library's opinions of new tracks; when they cannot be made now (an unreadable taxonomy), the scan still succeeds and the next one tries again. */
@@ -127,6 +137,12 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
     atomically: (work) => options.db.transaction(work)(), settle, reportPartialFailure,
   };
   const announceRuntime = musicnnRuntimeAnnouncer(emit);
+  const stageSeconds: StageSeconds = { decode: 0, descriptors: 0, musicnn: 0, classify: 0 };
+  const addTimings = ({ decodeMs, descriptorsMs, musicnnMs }: TrackResult['timings']) => {
+    stageSeconds.decode += decodeMs / 1000;
+    stageSeconds.descriptors += descriptorsMs / 1000;
+    stageSeconds.musicnn += musicnnMs / 1000;
+  };
   const recordFailure = (file: { path: string; size?: number; mtimeMs?: number }, stage: string, error: unknown) => {
     const { code, message } = describeFileError(error);
     failures.record({ path: file.path, stage, code, message, size: file.size ?? null, mtimeMs: file.mtimeMs ?? null }, scanId);
@@ -152,6 +168,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
           if (error.code === 'ffmpeg-missing') stop.abort(error);
           throw error;
         });
+        addTimings(result.timings);
         await assertUnchangedSinceWalk(item);
         announceRuntime(result);
         return withResult(item, result);
@@ -190,17 +207,19 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   let predicted = 0;
   let classifyError: unknown;
   if (analysedAll && options.model) {
+    const classifyStarted = performance.now();
     predicted = await classifyLibrary({ db: options.db, model: options.model, signal, onProgress: (p) => emit({ type: 'classify', ...p }) }).catch((error: unknown) => {
       classifyError = error;
       return 0;
     });
+    stageSeconds.classify = (performance.now() - classifyStarted) / 1000;
   }
   const learnedOpinions = analysedAll && options.model && options.taxonomy && !classifyError ? scoreNewTracksOrLater(options.db, options.model, options.taxonomy) : 0;
   // Stopped during the classify stage: the analysis is complete, the predictions resume next time.
   const status = signal.aborted || classifyError ? 'cancelled' : 'completed';
   const final = progress.snapshot();
   const { analysed, skipped, moved, failed, ignored } = final;
-  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, predicted, learnedOpinions, seconds: final.elapsedSec };
+  const summary: ScanSummary = { scanId, root, status, found: final.walked - ignored, analysed, skipped, moved, failed, gone, ignored, predicted, learnedOpinions, seconds: final.elapsedSec, stageSeconds };
   scans.finish(scanId, status, summary);
   if (classifyError) throw new SonorityError('classify-failed', `the analysis was saved, but the genre model failed: ${(classifyError as Error).message ?? String(classifyError)}`, { cause: classifyError });
   if (stop.signal.aborted) throw new SonorityError('ffmpeg-missing', (stop.signal.reason as Error).message);
