@@ -9,15 +9,16 @@ import { measureDuration } from '../tags/read-tags.ts';
  * (ffmpeg seeks): a scan decodes about 90 s of any track whose header gives
  * its length.
  */
-export const WHOLE_DECODE_LIMIT_SEC = (MAX_WINDOWS * WINDOW_SAMPLES) / DECODE_SAMPLE_RATE;
+const WHOLE_DECODE_LIMIT_SEC = (MAX_WINDOWS * WINDOW_SAMPLES) / DECODE_SAMPLE_RATE;
 
 /**
  * Whether the windows of a track of `durationSec` are cut from one whole
  * decode (else each is decoded with a seek). One rule for the scan, which
- * applies it to the real length, and a MusiCNN refresh, which applies it to
- * where the stored windows end (the same length): both get the same audio.
+ * applies it to the real length, and a MusiCNN refresh (`decodeWindowsAt`),
+ * which applies it to where the stored windows end (the same length): both
+ * get the same audio.
  */
-export function decodedWhole(durationSec: number): boolean {
+function decodedWhole(durationSec: number): boolean {
   return durationSec <= WHOLE_DECODE_LIMIT_SEC;
 }
 
@@ -70,7 +71,7 @@ function tooShort(samples: number): SonorityError {
 const ratesOf = (options: WindowDecodeOptions) => [DECODE_SAMPLE_RATE, ...(options.secondRate ? [options.secondRate] : [])];
 
 /** The part of `second` (a whole decode at `rate`) that covers `range` of the 22050-Hz decode of `totalSamples`; all of it when the range is the whole track. */
-export function rangeAtRate(second: Float32Array, rate: number, range: SampleRange, totalSamples: number): Float32Array {
+function rangeAtRate(second: Float32Array, rate: number, range: SampleRange, totalSamples: number): Float32Array {
   if (range.start === 0 && range.length === totalSamples) return second;
   const start = positionAtRate(range.start, rate);
   return second.subarray(start, start + positionAtRate(range.length, rate));
@@ -81,6 +82,12 @@ export function positionAtRate(position: number, rate: number): number {
   return Math.round((position * rate) / DECODE_SAMPLE_RATE);
 }
 
+/** A whole decode's options: it stops a second past the limit, so memory stays bounded whatever a header says. */
+const wholeDecode = (options: WindowDecodeOptions) => ({ ffmpegPath: options.ffmpegPath, signal: options.signal, durationSec: WHOLE_DECODE_LIMIT_SEC + 1 });
+
+/** The decode options of one window: a seek to its start, its length. */
+const windowDecode = (options: WindowDecodeOptions, range: SampleRange) => ({ ffmpegPath: options.ffmpegPath, signal: options.signal, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE });
+
 /**
  * Decodes the whole track and places the windows on its real sample count.
  * The decode stops a second past the limit: a track that runs on (its header
@@ -88,7 +95,7 @@ export function positionAtRate(position: number, rate: number): number {
  * and is decoded window by window on it. Throws `truncated` or `too-short`.
  */
 async function decodeWhole(filePath: string, declared: number | null, options: WindowDecodeOptions): Promise<DecodedTrack> {
-  const [y, second] = await decodeAtRates(filePath, ratesOf(options), { ...options, durationSec: WHOLE_DECODE_LIMIT_SEC + 1 });
+  const [y, second] = await decodeAtRates(filePath, ratesOf(options), wholeDecode(options));
   if (!decodedWhole(y!.length / DECODE_SAMPLE_RATE)) {
     const realSec = await decodedSeconds(filePath, options);
     await checkNotTruncated(filePath, realSec, declared);
@@ -106,8 +113,7 @@ async function decodeWhole(filePath: string, declared: number | null, options: W
 
 /** Decodes one window on its own (seeking), at each rate; a window that starts past the end of the audio decodes to no samples. */
 async function decodeRange(filePath: string, range: SampleRange, options: WindowDecodeOptions): Promise<Float32Array[]> {
-  const window = { ...options, startSec: range.start / DECODE_SAMPLE_RATE, durationSec: range.length / DECODE_SAMPLE_RATE };
-  return decodeAtRates(filePath, ratesOf(options), window).catch((error: SonorityError) => {
+  return decodeAtRates(filePath, ratesOf(options), windowDecode(options, range)).catch((error: SonorityError) => {
     if (error.code === 'no-audio') return ratesOf(options).map(() => new Float32Array(0));
     throw error;
   });
@@ -156,4 +162,24 @@ async function decodeEachWindow(filePath: string, durationSec: number, options: 
 export async function decodeTrackWindows(filePath: string, declared: number | null, options: WindowDecodeOptions = {}, lengthIsReal = false): Promise<DecodedTrack> {
   if (declared === null || decodedWhole(declared)) return decodeWhole(filePath, declared, options);
   return decodeEachWindow(filePath, declared, options, lengthIsReal);
+}
+
+/**
+ * The given windows of a track (22050-Hz ranges, the last ending where the
+ * track ends, as a scan placed them) decoded at `rate` the way the scan
+ * decoded them (`decodedWhole`): cut from one whole decode, or each with a
+ * seek. A MusiCNN refresh thus gets the audio the first scan gave MusiCNN.
+ * Decoding errors as `decodeAtRates`, `no-audio` included.
+ */
+export async function decodeWindowsAt(filePath: string, windows: readonly SampleRange[], rate: number, options: WindowDecodeOptions = {}): Promise<Float32Array[]> {
+  const last = windows.at(-1);
+  if (!last) return [];
+  const end = last.start + last.length;
+  if (decodedWhole(end / DECODE_SAMPLE_RATE)) {
+    const [whole] = await decodeAtRates(filePath, [rate], wholeDecode(options));
+    return windows.map((range) => rangeAtRate(whole!, rate, range, end));
+  }
+  const decoded: Float32Array[] = [];
+  for (const range of windows) decoded.push((await decodeAtRates(filePath, [rate], windowDecode(options, range)))[0]!);
+  return decoded;
 }

@@ -70,6 +70,9 @@ export function ffmpegArguments(filePath: string, options: DecodeOptions = {}): 
   return [...inputArguments(filePath, options), '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', audioFilter(outputRate(options)), ...WAV_OUTPUT, 'pipe:1'];
 }
 
+/** The file descriptor of the `i`-th output of a multi-rate decode: stdout, then 3, 4, … (fd 2 is stderr). */
+const outputFd = (i: number) => (i === 0 ? 1 : i + 2);
+
 /**
  * The command line of one decode at several rates: the first audio stream is
  * split, each branch goes through the same filter as `ffmpegArguments` at its
@@ -78,7 +81,7 @@ export function ffmpegArguments(filePath: string, options: DecodeOptions = {}): 
 export function multiRateArguments(filePath: string, rates: readonly number[], options: DecodeOptions = {}): string[] {
   const split = `[0:a:0]asplit=${rates.length}${rates.map((_, i) => `[s${i}]`).join('')}`;
   const branches = rates.map((rate, i) => `[s${i}]${audioFilter(rate)}[o${i}]`);
-  const outputs = rates.flatMap((_, i) => ['-map', `[o${i}]`, ...WAV_OUTPUT, `pipe:${i === 0 ? 1 : i + 2}`]);
+  const outputs = rates.flatMap((_, i) => ['-map', `[o${i}]`, ...WAV_OUTPUT, `pipe:${outputFd(i)}`]);
   return [...inputArguments(filePath, options), '-filter_complex', [split, ...branches].join(';'), ...outputs];
 }
 
@@ -290,7 +293,7 @@ export async function decodeAtRates(filePath: string, rates: readonly number[], 
   for (const sampleRate of rates) outputRate({ sampleRate });
   const run = startFfmpeg(multiRateArguments(filePath, rates, options), rates.length, options);
   try {
-    const streams = rates.map((_, i) => run.child.stdio[i === 0 ? 1 : i + 2] as Readable);
+    const streams = rates.map((_, i) => run.child.stdio[outputFd(i)] as Readable);
     const decoded = await Promise.all(rates.map((rate, i) => readPipe(streams[i]!, run.binary, rate)));
     await checkFinished(run, Math.min(...decoded.map((samples) => samples.length)));
     return decoded;

@@ -1,5 +1,4 @@
-import { DECODE_SAMPLE_RATE, decodeAudio } from '../decode/decoder.ts';
-import { decodedWhole, positionAtRate, rangeAtRate } from '../analysis/decode-windows.ts';
+import { decodeWindowsAt, positionAtRate } from '../analysis/decode-windows.ts';
 import { matrixRows, meanRows } from '../features/stats.ts';
 import { concatFloat32 } from '../typed-arrays.ts';
 import type { SampleRange } from '../features/track-windows.ts';
@@ -67,27 +66,10 @@ export function at16k(position: number): number {
   return positionAtRate(position, MUSICNN_SAMPLE_RATE);
 }
 
-/**
- * Decodes the analysed windows (22050-Hz ranges) at 16 kHz through the
- * decoder, by the analysis stage's own rule (`decodedWhole`, on where the
- * windows end): a track its windows cover whole (up to 90 s) is decoded
- * whole and cut, so a one-window track's input is exactly Essentia's for that
- * file; the windows of a longer track are decoded one by one with a seek.
- */
+/** The analysed windows (22050-Hz ranges) decoded at 16 kHz as the analysis stage decoded them (`decodeWindowsAt`), so a one-window track's input is exactly Essentia's for that file. */
 async function decodeWindows(filePath: string, windows: readonly SampleRange[], options: MusicnnStageOptions): Promise<MusicnnWindow[]> {
-  const decode = { ffmpegPath: options.ffmpegPath, signal: options.signal, sampleRate: MUSICNN_SAMPLE_RATE };
-  const last = windows.at(-1);
-  if (!last) return [];
-  const end = last.start + last.length;
-  if (decodedWhole(end / DECODE_SAMPLE_RATE)) {
-    const whole = await decodeAudio(filePath, decode);
-    return windows.map((range) => ({ start: at16k(range.start), samples: rangeAtRate(whole, MUSICNN_SAMPLE_RATE, range, end) }));
-  }
-  const decoded: MusicnnWindow[] = [];
-  for (const { start, length } of windows) {
-    decoded.push({ start: at16k(start), samples: await decodeAudio(filePath, { ...decode, startSec: start / DECODE_SAMPLE_RATE, durationSec: length / DECODE_SAMPLE_RATE }) });
-  }
-  return decoded;
+  const decoded = await decodeWindowsAt(filePath, windows, MUSICNN_SAMPLE_RATE, { ffmpegPath: options.ffmpegPath, signal: options.signal });
+  return windows.map((range, i) => ({ start: at16k(range.start), samples: decoded[i]! }));
 }
 
 /** The mel input of one window, its patches, and the models run on them (loading the models only when there is a patch). */
