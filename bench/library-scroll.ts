@@ -80,7 +80,7 @@ async function measure(size: number, model: Awaited<ReturnType<typeof loadGenreM
   const [, sortMs] = await time(() => handlers.library({ offset: 0, limit: 200, sort: 'artist' }));
   const [, searchMs] = await time(() => handlers.library({ offset: 0, limit: 200, search: 'song 99' }));
   const token = newToken();
-  const { server, port } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token });
+  const { server, port } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, audio: { db }, token });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`http://127.0.0.1:${port}/?token=${token}#/library`);
   await page.getByText(`${size.toLocaleString('en-US')} tracks`).waitFor();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseFile } from 'music-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,10 @@ describe('batch apply through the API', () => {
     try {
       const refusing = plan('all', 0);
       expect(refusing.writes.map((row) => row.trackId)).not.toContain(idOf(library.files.disputed));
-      expect(refusing.refused).toContainEqual({ trackId: idOf(library.files.disputed), title: 'Classical Piece', message: expect.stringMatching(/^"Classical" is not in your genre whitelist/) });
+      expect(refusing.refused).toContainEqual({
+        trackId: idOf(library.files.disputed), title: 'Classical Piece', fileName: path.basename(library.files.disputed), folder: '',
+        message: expect.stringMatching(/^"Classical" is not in your genre whitelist/),
+      });
     } finally {
       fs.rmSync(service.context.taxonomyPath!);
     }
@@ -108,14 +112,17 @@ describe('batch apply through the API', () => {
     await expect(service.handlers.undoBatch({ batchId })).rejects.toThrow(/no written file left to undo/);
   });
 
-  it('reports a file changed since the scan as a failure in words, and writes the others', async () => {
+  it('shows a file changed since the scan as not writable in the plan and the dry run, in words, and writes the others', async () => {
     const file = library.files.disputed;
     const { mtime } = fs.statSync(file);
     fs.utimesSync(file, new Date(), new Date(Date.now() + 60_000));
     try {
-      const rows = plan('all', 0).writes;
+      const current = plan('all', 0);
+      expect(current.writes.map((r) => r.trackId)).not.toContain(idOf(file));
+      expect(current.refused).toContainEqual(expect.objectContaining({ trackId: idOf(file), title: 'Classical Piece', message: expect.stringContaining('cannot be written: the file changed since it was scanned') }));
+      const rows = current.writes;
       const result = await service.handlers.applyRun({ query: { scope: 'all', minConfidence: 0 }, trackIds: rows.map((r) => r.trackId), dryRun: true });
-      expect(result).toMatchObject({ written: rows.length - 1, failed: 1 });
+      expect(result).toMatchObject({ written: rows.length, failed: 1 });
       expect(result.outcomes.find((o) => !o.ok)).toMatchObject({ trackId: idOf(file), title: 'Classical Piece', message: expect.stringContaining('the file changed since it was scanned') });
     } finally {
       fs.utimesSync(file, new Date(), mtime);

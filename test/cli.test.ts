@@ -44,7 +44,7 @@ describe('sonority CLI', () => {
     expect(unknown.stderr).toContain('unknown command "scna"');
     const badOption = await runCli(['scan', library, '--db', db, '--frobnicate']);
     expect(badOption.code).toBe(2);
-    expect(badOption.stderr).toContain("Unknown option '--frobnicate'");
+    expect(badOption.stderr).toContain('unknown option --frobnicate for `sonority scan`');
   });
 });
 

@@ -139,16 +139,16 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
     expect(queue[0]!.status).toBe('disputed');
     await page.keyboard.press('Alt+3');
     const card = page.getByRole('region', { name: 'Current track' });
-    await card.getByText('Adagio').waitFor();
+    await card.getByRole('heading', { name: 'Adagio' }).waitFor();
     await shot('review');
     await page.keyboard.press('a');
     await page.getByRole('status').filter({ hasText: 'Accepted Classical for Adagio' }).waitFor();
-    await card.getByText('Blue Note').waitFor();
+    await card.getByRole('heading', { name: 'Blue Note' }).waitFor();
     await page.keyboard.press('u');
     await page.getByRole('status').filter({ hasText: 'Undid the decision for Adagio' }).waitFor();
-    await card.getByText('Adagio').waitFor();
+    await card.getByRole('heading', { name: 'Adagio' }).waitFor();
     await page.keyboard.press('a');
-    await card.getByText('Blue Note').waitFor();
+    await card.getByRole('heading', { name: 'Blue Note' }).waitFor();
     const second = queue[1]!.alternatives[1]!.genre;
     await page.keyboard.press('2');
     await page.getByRole('status').filter({ hasText: `Chose ${second} for Blue Note` }).waitFor();
@@ -158,7 +158,7 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
   it('previews the batch as a dry run, writes it, and the files carry the genres; undo restores them byte for byte', async () => {
     const chosen = (await api('applyPlan', { scope: 'decisions', minConfidence: 0.9 }) as { writes: { title: string; newGenres: string[] }[] }).writes;
     const jazzGenre = chosen.find((w) => w.title === 'Blue Note')!.newGenres;
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+5');
     await page.getByText('2 files would change.').waitFor();
     await page.getByRole('button', { name: 'Preview (dry run)' }).click();
     await page.getByRole('region', { name: 'Dry run result' }).waitFor();
@@ -172,12 +172,13 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
     expect(mutagen(files.untagged)).toMatch(/^title=Blue Note$/m);
     expect(hashFile(files.whale)).toBe(originals.get(files.whale));
     await page.getByRole('table', { name: 'Write batches' }).getByRole('button', { name: /^Undo batch/ }).first().click();
+    await page.getByRole('alertdialog', { name: 'Confirm undo' }).getByRole('button', { name: /^Undo batch/ }).click();
     await page.getByText(/Batch undone: 2 files restored/).waitFor({ timeout: 60_000 });
     for (const file of Object.values(files)) expect(hashFile(file), file).toBe(originals.get(file));
   });
 
   it('has a settings page and a dark theme', async () => {
-    await page.keyboard.press('Alt+5');
+    await page.keyboard.press('Alt+6');
     await page.getByRole('heading', { name: 'Genre taxonomy' }).waitFor();
     expect(await page.getByText(db).count()).toBe(1);
     await shot('settings');

@@ -78,14 +78,15 @@ describe('sonority learn on a real library', () => {
 });
 
 describe('sonority playlist on a real library', () => {
-  it('writes the tracks most similar to a classical seed as a relative M3U8, saves the playlist and reopens it', async () => {
+  it('writes a classical seed and the tracks most similar to it as a relative M3U8, saves the playlist and reopens it', async () => {
     const out = path.join(tempDir(), 'mixes', 'calm.m3u8');
     const seed = library.classical[0]!;
     const made = await runCli(['playlist', '--seed', seed, '--length', '5', '--artist-gap', '0', '--out', out, '--relative', '--save', 'Calm', '--db', library.dbPath, '--json']);
     expect(made.code, made.stderr).toBe(0);
     const playlist = jsonLines(made.stdout)[0] as unknown as Playlist;
     expect(playlist.tracks).toHaveLength(5);
-    expect(playlist.tracks.map((t) => t.trackId)).not.toContain(idOf(seed));
+    expect(playlist.tracks.map((t) => t.trackId).indexOf(idOf(seed))).toBe(0);
+    expect(playlist.tracks[0]!.distance).toBe(0);
     expect(playlist.tracks.filter((t) => t.genres.includes('Classical')).length).toBeGreaterThanOrEqual(4);
     const lines = fs.readFileSync(out, 'utf8').split('\n');
     expect(lines[0]).toBe('#EXTM3U');
@@ -95,8 +96,35 @@ describe('sonority playlist on a real library', () => {
       expect(path.isAbsolute(p)).toBe(false);
       expect(fs.existsSync(path.resolve(path.dirname(out), p))).toBe(true);
     }
+    expect(path.resolve(path.dirname(out), paths[0]!)).toBe(seed);
     const reopened = await runCli(['playlist', '--open', 'calm', '--db', library.dbPath, '--json']);
     expect((jsonLines(reopened.stdout)[0] as unknown as Playlist).tracks.map((t) => t.trackId)).toEqual(playlist.tracks.map((t) => t.trackId));
+
+    const without = path.join(tempDir(), 'without-seed.m3u8');
+    const excluded = await runCli(['playlist', '--seed', seed, '--length', '5', '--artist-gap', '0', '--exclude-seeds', '--out', without, '--db', library.dbPath, '--json']);
+    expect(excluded.code, excluded.stderr).toBe(0);
+    const rest = jsonLines(excluded.stdout)[0] as unknown as Playlist;
+    expect(rest.recipe.excludeSeeds).toBe(true);
+    expect(rest.tracks).toHaveLength(5);
+    expect(rest.tracks.map((t) => t.trackId)).not.toContain(idOf(seed));
+    expect(rest.tracks.slice(0, 4).map((t) => t.trackId)).toEqual(playlist.tracks.slice(1).map((t) => t.trackId)); // nearest first either way
+    const withoutPaths = fs.readFileSync(without, 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(withoutPaths).toHaveLength(5);
+    expect(withoutPaths).not.toContain(seed);
+  }, 60_000);
+
+  it('keeps a track\'s tag genres apart from the suggested genre, and prints the suggestion as such', async () => {
+    const untagged = idOf(library.untagged);
+    const built = service.handlers.buildPlaylist({ seeds: [untagged, idOf(library.mistagged)], length: 12, artistGap: 0 }) as Playlist;
+    expect(built.tracks.slice(0, 2).map((t) => t.trackId)).toEqual([untagged, idOf(library.mistagged)]);
+    expect(built.tracks[0]).toMatchObject({ genres: [], suggestedGenre: 'Classical' });
+    expect(built.tracks[1]).toMatchObject({ genres: ['Techno'], suggestedGenre: 'Classical' });
+    const classical = built.tracks.filter((t) => t.genres.includes('Classical'));
+    expect(classical.length).toBeGreaterThanOrEqual(5);
+    expect(classical.every((t) => t.suggestedGenre !== 'Classical')).toBe(true); // the tag already says it
+    const printed = await runCli(['playlist', '--seed', library.untagged, '--length', '2', '--db', library.dbPath]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/^\s+1\. .* – No Genre {2}\[Classical \(suggested\) · /m);
   }, 60_000);
 
   it('a path from a classical clip to an electronic song starts and ends there and steps more smoothly than its shuffles', async () => {
@@ -106,6 +134,11 @@ describe('sonority playlist on a real library', () => {
     expect(rows).toHaveLength(6);
     expect(rows[0]).toMatch(/Classical 00030/);
     expect(rows[5]).toMatch(/Techno/);
+    const excluded = await runCli(['playlist', '--seed', library.classical[2]!, '--to', library.songs.techno!, '--length', '6', '--exclude-seeds', '--db', library.dbPath]);
+    const withoutSeed = excluded.stdout.split('\n').filter((line) => /^\s*\d+\. /.test(line));
+    expect(withoutSeed).toHaveLength(6);
+    expect(withoutSeed.some((row) => /Classical 00030/.test(row))).toBe(false);
+    expect(withoutSeed[5]).toMatch(/Techno/);
     const [, mean, max, shuffledMean] = /mean ([\d.]+), max ([\d.]+) \(shuffled: mean ([\d.]+)/.exec(made.stdout)!.map(Number);
     expect(mean).toBeLessThan(shuffledMean!);
     expect(max).toBeGreaterThanOrEqual(mean!);
@@ -119,12 +152,13 @@ describe('sonority playlist on a real library', () => {
 
   it('the interface builds, saves, reopens, exports (serve: text with paths relative to the served folder) and deletes playlists', () => {
     const seed = idOf(library.songs.salsa!);
-    const built = service.handlers.buildPlaylist({ seeds: [seed], length: 4, filters: { genres: ['latin'] } }) as Playlist;
-    expect(built.tracks).toHaveLength(4);
-    expect(built.tracks.every((t) => t.genres.some((g) => ['Samba', 'Bossa Nova', 'Cumbia', 'Bolero'].includes(g)))).toBe(true);
+    const built = service.handlers.buildPlaylist({ seeds: [seed], length: 5, filters: { genres: ['latin'] } }) as Playlist;
+    expect(built.tracks).toHaveLength(5);
+    expect(built.tracks[0]!.trackId).toBe(seed);
+    expect(built.tracks.slice(1).every((t) => t.genres.some((g) => ['Samba', 'Bossa Nova', 'Cumbia', 'Bolero'].includes(g)))).toBe(true);
     const saved = service.handlers.savePlaylist({ name: 'Latin night', recipe: built.recipe, tracks: built.tracks.map(({ trackId, distance }) => ({ trackId, distance })) }) as PlaylistSummary[];
     const entry = saved.find((p) => p.name === 'Latin night')!;
-    expect(entry.tracks).toBe(4);
+    expect(entry.tracks).toBe(5);
     const opened = service.handlers.openPlaylist({ playlistId: entry.id }) as Playlist;
     expect(opened.tracks.map((t) => t.trackId)).toEqual(built.tracks.map((t) => t.trackId));
     return Promise.resolve(service.handlers.exportPlaylist({ name: 'Latin/night', trackIds: opened.tracks.map((t) => t.trackId), paths: 'relative' })).then((exported) => {
@@ -145,7 +179,7 @@ describe('MusiCNN in playlists on a real library', () => {
     const ids = service.context.db.prepare("SELECT id FROM tracks WHERE status = 'analysed'").pluck().all() as number[];
     return new Map(ids.map((id) => [id, createMusicnnStore(service.context.db).find(id, model)!.heads]));
   };
-  const built = (recipe: Partial<PlaylistRecipe>) => (service.handlers.buildPlaylist({ length: 1000, artistGap: 0, ...recipe } as PlaylistRecipe) as Playlist).tracks.map((t) => t.trackId).sort();
+  const built = (recipe: Partial<PlaylistRecipe>) => (service.handlers.buildPlaylist({ length: 1000, artistGap: 0, excludeSeeds: true, ...recipe } as PlaylistRecipe) as Playlist).tracks.map((t) => t.trackId).sort();
 
   it('the head filters keep exactly the tracks whose stored values are in range', () => {
     const heads = storedHeads();
@@ -187,13 +221,14 @@ describe('MusiCNN in playlists on a real library', () => {
     expect(params({ relaxed: 0.5 })).toThrow(ApiInputError);
     expect(params({ mood: [0, 1] })).toThrow(ApiInputError);
     expect(params({}, { musicnn: -1 })).toThrow(ApiInputError);
+    expect(() => CONTRACT.buildPlaylist.params({ seeds: [1], length: 5, excludeSeeds: 'yes' }, 'params')).toThrow(/excludeSeeds must be true or false/);
   });
 
   it('sonority playlist takes --danceability and the moods, and refuses a range outside 0-1', async () => {
     const heads = storedHeads();
     const seed = library.songs.techno!;
     const threshold = [...heads.values()].map((h) => h[3]!).sort((a, b) => a - b)[Math.floor(heads.size / 2)]!;
-    const made = await runCli(['playlist', '--seed', seed, '--length', '100', '--artist-gap', '0', '--relaxed', `${threshold}-1`, '--weights', 'musicnn=2', '--db', library.dbPath, '--json']);
+    const made = await runCli(['playlist', '--seed', seed, '--length', '100', '--artist-gap', '0', '--exclude-seeds', '--relaxed', `${threshold}-1`, '--weights', 'musicnn=2', '--db', library.dbPath, '--json']);
     expect(made.code, made.stderr).toBe(0);
     const playlist = jsonLines(made.stdout)[0] as unknown as Playlist;
     expect(playlist.recipe.filters).toEqual({ relaxed: [threshold, 1] });

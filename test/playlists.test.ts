@@ -7,6 +7,7 @@ import { createRandom } from '../src-main/core/model/prng.ts';
 import { SonorityError } from '../src-main/core/errors.ts';
 import { buildSimilaritySpace, pathBetween, shuffledStepDistances, similarTracks, stepDistances, type SimilaritySpace, type SpaceTrack } from '../src-main/core/playlists/similarity-space.ts';
 import { neighbourPrecision } from '../src-main/core/playlists/neighbour-precision.ts';
+import { playlistEntries } from '../src-main/core/playlists/playlist-entries.ts';
 import { toM3u8 } from '../src-main/core/playlists/m3u8.ts';
 import { GTZAN, readFeatureTable as readColumns } from './helpers/gtzan.ts';
 import { shippedModel } from './helpers/model.ts';
@@ -208,6 +209,53 @@ describe('paths between two tracks', () => {
     const three = gtzan.slice(0, 3).map((t) => t.trackId);
     expect(shuffledStepDistances(space, three, { runs: 5, seed: 1, keepEnds: true })).toEqual(stepDistances(space, three));
     expect(stepDistances(space, three.slice(0, 2)).max).toBeCloseTo(distance(space, three[0]!, three[1]!), 5);
+  });
+});
+
+describe('whole playlists: the seeds first', () => {
+  let space: SimilaritySpace;
+  beforeAll(() => {
+    space = buildSimilaritySpace(gtzan);
+  });
+
+  it('opens with the seed, then the tracks like it, `length` in all; or without the seed when asked', () => {
+    const seed = clip('jazz.00001');
+    const entries = playlistEntries(space, { seeds: [seed], length: 10, artistGap: 0 });
+    expect(entries).toHaveLength(10);
+    expect(entries[0]).toEqual({ trackId: seed, distance: 0 });
+    expect(entries.slice(1)).toEqual(similarTracks(space, [seed], { length: 9, artistGap: 0 }));
+    const without = playlistEntries(space, { seeds: [seed], length: 10, artistGap: 0, excludeSeeds: true });
+    expect(without).toEqual(similarTracks(space, [seed], { length: 10, artistGap: 0 }));
+    expect(ids(without)).not.toContain(seed);
+  });
+
+  it('puts several seeds first in the order given (a repeat counts once), each at its root mean square distance to the seeds', () => {
+    const seeds = ['metal.00002', 'classical.00002', 'disco.00002'].map(clip);
+    const entries = playlistEntries(space, { seeds: [...seeds, seeds[0]!], length: 12, artistGap: 0 });
+    expect(ids(entries.slice(0, 3))).toEqual(seeds);
+    entries.slice(0, 3).forEach((entry) => expect(entry.distance).toBeCloseTo(Math.sqrt(seeds.reduce((s, other) => s + distance(space, entry.trackId, other) ** 2, 0) / 3), 4));
+    expect(entries.slice(3)).toEqual(similarTracks(space, seeds, { length: 9, artistGap: 0 }));
+    expect(() => playlistEntries(space, { seeds, length: 2 })).toThrow(expect.objectContaining({ code: 'bad-recipe', message: expect.stringMatching(/2 tracks cannot start with its 3 seeds/) }));
+    expect(() => playlistEntries(space, { seeds: [], length: 5 })).toThrow(expect.objectContaining({ code: 'bad-recipe' }));
+  });
+
+  it('keeps a seed that fails the filters: they choose only the tracks it leads to', () => {
+    const seed = clip('metal.00003');
+    const entries = playlistEntries(space, { seeds: [seed], length: 6, artistGap: 0, filters: { genres: ['jazz'] } });
+    expect(entries[0]!.trackId).toBe(seed);
+    expect(entries.slice(1).map((e) => byId.get(e.trackId)!.genres[0])).toEqual(Array(5).fill('jazz'));
+  });
+
+  it('a path starts at its seed; without it, it still has `length` tracks and ends at the destination', () => {
+    const [from, to] = ['blues.00004', 'pop.00004'].map(clip) as [number, number];
+    const path = playlistEntries(space, { seeds: [from], to, length: 6 });
+    expect(path).toEqual(pathBetween(space, from, to, { length: 6 }));
+    const without = playlistEntries(space, { seeds: [from], to, length: 6, excludeSeeds: true });
+    expect(without).toHaveLength(6);
+    expect(ids(without)).not.toContain(from);
+    expect(without.at(-1)!.trackId).toBe(to);
+    expect(without[0]!.distance).toBeCloseTo(distance(space, from, without[0]!.trackId), 4);
+    expect(() => playlistEntries(space, { seeds: [from, to], to, length: 6 })).toThrow(expect.objectContaining({ code: 'bad-recipe' }));
   });
 });
 

@@ -139,7 +139,7 @@ describe('tags of files from the wild', () => {
     const ogg = path.join(dir, 'prefixed.ogg');
     fs.writeFileSync(ogg, Buffer.concat([prefix, fs.readFileSync(path.join(dir, 'hashed.ogg'))]));
     const before = hashFile(ogg);
-    await expect(writeGenres(ogg, ['Funk'], { id3: { newTagVersion: 3, v23Separator: '; ' }, mtime: 'keep' })).rejects.toMatchObject({ code: 'tag-unsupported', message: expect.stringContaining('an ID3v2 tag stands in front of this OGG-VORBIS file') });
+    await expect(writeGenres(ogg, ['Funk'], { id3: { newTagVersion: 3, v23Separator: '; ' }, mtime: 'keep' })).rejects.toMatchObject({ code: 'tag-unsupported', message: expect.stringContaining('an ID3v2 tag stands in front of this Ogg Vorbis file') });
     expect(hashFile(ogg)).toBe(before);
   });
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src-main/core/db/open-database.ts';
-import { scanLibrary } from '../src-main/core/scan/scan-library.ts';
+import { scanLibrary, type ScanEvent } from '../src-main/core/scan/scan-library.ts';
+import { ProgressTracker, type ScanProgress } from '../src-main/core/scan/progress.ts';
 import { FEATURE_SET_VERSION } from '../src-main/core/analysis/analyse-file.ts';
 import { DESCRIPTOR_NAMES } from '../src-main/core/features/descriptors.ts';
 import { SHARED_DATA, convertReal, makeTone, tempDir, type Format } from './helpers/fixtures.ts';
@@ -26,6 +27,12 @@ async function buildLibrary(root: string): Promise<void> {
 
 const trackCount = FORMATS.length + 3;
 
+/** The progress snapshots a scan reports, in order. */
+function progressLog(): { log: ScanProgress[]; onEvent: (event: ScanEvent) => void } {
+  const log: ScanProgress[] = [];
+  return { log, onEvent: (event) => event.type === 'progress' && void log.push(event.progress) };
+}
+
 describe('scanLibrary', () => {
   const root = tempDir();
   let db: Db;
@@ -36,8 +43,15 @@ describe('scanLibrary', () => {
 
   it('scans every format, reads tags and stores real measurements', async () => {
     open();
-    const summary = await scanLibrary({ root, db });
+    const { log, onEvent } = progressLog();
+    const summary = await scanLibrary({ root, db, onEvent });
     expect(summary).toMatchObject({ status: 'completed', found: trackCount, analysed: trackCount, skipped: 0, failed: 0, ignored: 2 });
+    // The walk itself ignores the cover and the notes: both are counted when it ends, before the analysis does.
+    const walkEnd = log.find((p) => !p.walking)!;
+    expect(walkEnd).toMatchObject({ walked: trackCount + 2, ignored: 2 });
+    expect(walkEnd.analysed).toBeLessThan(trackCount);
+    expect(log.at(-1)).toMatchObject({ walking: false, done: trackCount + 2, etaSec: 0 });
+    expect(log.at(-1)!.filesPerSec).toBeGreaterThan(0);
     // Where the workers' time went: each stage ran on every track; no genre model, so no classify stage.
     const { decode, descriptors, musicnn, classify } = summary.stageSeconds;
     expect(Math.min(decode, descriptors, musicnn)).toBeGreaterThan(0);
@@ -74,8 +88,12 @@ describe('scanLibrary', () => {
 
   it('rescans an unchanged library without decoding anything', async () => {
     open();
-    const summary = await scanLibrary({ root, db, ffmpegPath: '/nonexistent/ffmpeg' });
-    expect(summary).toMatchObject({ analysed: 0, skipped: trackCount, failed: 0, moved: 0, gone: 0 });
+    const { log, onEvent } = progressLog();
+    const summary = await scanLibrary({ root, db, ffmpegPath: '/nonexistent/ffmpeg', onEvent });
+    expect(summary).toMatchObject({ analysed: 0, skipped: trackCount, failed: 0, moved: 0, gone: 0, ignored: 2 });
+    // Skipping is not analysing: no rate, and nothing left once the walk is over.
+    expect(log.map((p) => p.filesPerSec)).toEqual(log.map(() => 0));
+    expect(log.at(-1)).toMatchObject({ walking: false, done: trackCount + 2, etaSec: 0 });
   });
 
   it('re-analyses a changed file, marks a removed one gone and keeps a moved one’s history', async () => {
@@ -109,5 +127,21 @@ describe('scanLibrary', () => {
     const summary = await scanLibrary({ root, db });
     expect(summary).toMatchObject({ analysed: trackCount, skipped: 0 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM analyses WHERE feature_set = ?').get(FEATURE_SET_VERSION)).toEqual({ n: trackCount });
+  });
+});
+
+describe('scan progress', () => {
+  it('rates only the files that needed analysis, and expects untriaged files to need it as often as the triaged ones', () => {
+    const tracker = new ProgressTracker();
+    tracker.walked = 10;
+    for (let i = 0; i < 4; i++) tracker.record('skipped');
+    expect(tracker.snapshot()).toMatchObject({ done: 4, filesPerSec: 0, etaSec: null });
+    tracker.enterAnalysis();
+    tracker.enterAnalysis();
+    tracker.record('analysed', true);
+    const { filesPerSec, etaSec } = tracker.snapshot();
+    expect(filesPerSec).toBeGreaterThan(0);
+    // 1 file in analysis, plus 4 untriaged of which 2 in 6 triaged needed analysis.
+    expect(etaSec!).toBeCloseTo((1 + 4 * (2 / 6)) / filesPerSec, 3);
   });
 });

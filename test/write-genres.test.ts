@@ -6,7 +6,7 @@ import { parseFile } from 'music-metadata';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { writeGenres, type WriteGenresOptions } from '../src-main/core/tags/write-genres.ts';
 import { audioPayloadHash } from '../src-main/core/tags/audio-payload.ts';
-import { SHARED_DATA, convertReal, hashFile, tempDir, type Format } from './helpers/fixtures.ts';
+import { SHARED_DATA, convertReal, ffmpeg, hashFile, tempDir, type Format } from './helpers/fixtures.ts';
 
 const OPTIONS: WriteGenresOptions = { id3: { newTagVersion: 3, v23Separator: '; ' }, mtime: 'keep' };
 const FORMATS: Format[] = ['mp3', 'flac', 'ogg', 'opus', 'm4a'];
@@ -64,8 +64,9 @@ describe('writeGenres', () => {
 
     await expect(writeGenres(path.join(dir, 'gone.flac'), ['Soul'], OPTIONS)).rejects.toMatchObject({ code: 'vanished', message: expect.stringContaining('gone.flac: the file is gone') });
 
-    const wav = await make('wav', 'song.wav');
-    await expect(writeGenres(wav, ['Soul'], OPTIONS)).rejects.toMatchObject({ code: 'tag-unsupported', message: expect.stringContaining('not WAV') });
+    const adts = path.join(dir, 'song.aac');
+    await ffmpeg(['-i', SOURCE, '-t', '3', '-c:a', 'aac', '-f', 'adts', adts]);
+    await expect(writeGenres(adts, ['Soul'], OPTIONS)).rejects.toMatchObject({ code: 'tag-unsupported', message: expect.stringContaining('song.aac: Sonority writes genres into MP3, FLAC, Ogg Vorbis, Opus, MP4/M4A, WAV and AIFF files, not raw AAC (ADTS)') });
     expect(fs.readdirSync(dir).filter((name) => name.includes('sonority'))).toEqual([]);
   });
 

@@ -14,14 +14,14 @@ import { ApiInputError, arrayOf, boolean, integer, json, number, object, oneOf, 
 
 import type { TrainingProgress } from '../core/learning/train-in-background.ts';
 import type { RetrainOffer } from '../core/learning/retrain-offer.ts';
-import type { ApplyResult, ApplyRow, ApplyScope, LearningSummary, LibraryRow, Playlist, PlaylistSummary, ReviewItem, Settings, TrackDetail, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
+import type { ApplyRefusal, ApplyResult, ApplyRow, ApplyScope, LearningSummary, LibraryRow, Playlist, PlaylistSummary, ReviewItem, Settings, TrackDetail, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 import type { ScanProgress } from '../core/scan/progress.ts';
 
 
 // ── Data shapes (the core's own, from core/shapes.ts, and the API's) ───────
 
 export type { TrainingProgress, RetrainOffer };
-export type { ApplyResult, ApplyRow, ApplyScope, FacetScore, GenreProbability, LearningSummary, LibraryOpinion, LibraryRow, MoodName, MusicnnHeads, MusicnnView, Playlist, PlaylistFiltersInput, PlaylistRecipe, PlaylistSummary, PlaylistTrack, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
+export type { ApplyRefusal, ApplyResult, ApplyRow, ApplyScope, FacetScore, GenreProbability, LearningSummary, LibraryOpinion, LibraryRow, MoodName, MusicnnHeads, MusicnnView, Playlist, PlaylistFiltersInput, PlaylistRecipe, PlaylistSummary, PlaylistTrack, ReviewItem, ReviewStatus, TrackDetail, TrackStatus, TrustRuleView, UndoResult, WriteBatch, WriteOutcome, WrittenGenre, DecisionState } from '../core/shapes.ts';
 
 export interface AppInfo {
   mode: 'desktop' | 'serve';
@@ -57,7 +57,7 @@ export interface Spectrogram {
 
 export interface ApplyPlan {
   writes: ApplyRow[];
-  refused: { trackId: number | null; title: string | null; message: string }[];
+  refused: ApplyRefusal[];
 }
 
 /** A scan's progress, with the classify stage's count. */
@@ -132,9 +132,9 @@ export const PAGES = [
   { page: 'library', label: 'Library', key: '1' },
   { page: 'scan', label: 'Scan', key: '2' },
   { page: 'review', label: 'Review', key: '3' },
-  { page: 'playlists', label: 'Playlists', key: '6' },
-  { page: 'apply', label: 'Apply', key: '4' },
-  { page: 'settings', label: 'Settings', key: '5' },
+  { page: 'playlists', label: 'Playlists', key: '4' },
+  { page: 'apply', label: 'Apply', key: '5' },
+  { page: 'settings', label: 'Settings', key: '6' },
 ] as const;
 
 /** A page of the interface that can be navigated to. */
@@ -175,6 +175,7 @@ const playlistRecipe = object({
     danceability: optional(range(0, 1)), aggressive: optional(range(0, 1)), happy: optional(range(0, 1)), relaxed: optional(range(0, 1)),
   })),
   weights: optional(object({ timbre: weight, spectrum: weight, harmony: weight, tempo: weight, embedding: weight, musicnn: weight })),
+  excludeSeeds: optional(boolean),
 });
 const playlistRef = object({ playlistId: integer(1) });
 const id3Version: Validator<3 | 4> = (value, at) => {
@@ -195,8 +196,12 @@ export const CONTRACT = {
     mood: optional(oneOf('aggressive', 'happy', 'relaxed')),
     /** Tracks whose MusiCNN danceability lies in this range (inclusive). */
     danceability: optional(range(0, 1)),
+    /** Tracks by their latest decision: any decision, genres decided and not yet written, or none. */
+    decision: optional(oneOf('decided', 'to-write', 'undecided')),
   })),
   trackDetail: method<TrackDetail>()(trackRef),
+  /** Genre names to complete as people type: the taxonomy's genres and the genres written in the library's files, sorted. */
+  genreNames: method<string[]>()(none),
   trackSpectrogram: method<Spectrogram>()(trackRef),
   reviewQueue: method<ReviewItem[]>()(none),
   decide: method<{ decisionId: number; genres: string[] }>()(object({

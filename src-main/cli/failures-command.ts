@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { createFailuresStore } from '../core/db/failures-store.ts';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
+export const FAILURES_USAGE = 'sonority failures [--db FILE] [--json]';
+
 /** `sonority failures [--json]`: every file that could not be analysed, with the reason. */
 export async function failuresCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' } } });

@@ -24,6 +24,8 @@ function segments(kind: Segment['kind'], matrix: DescriptorMatrix): Segment[] {
   }));
 }
 
+export const FEATURES_USAGE = 'sonority features <file> [--json] [--ffmpeg PATH]';
+
 /**
  * `sonority features <file> [--json]`: the 57 descriptors of each analysed
  * 30-second window and 3-second frame, named as the GTZAN table's columns
@@ -31,7 +33,7 @@ function segments(kind: Segment['kind'], matrix: DescriptorMatrix): Segment[] {
  */
 export async function featuresCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, ffmpeg: { type: 'string' } } });
-  if (positionals.length !== 1) throw new SonorityError('usage', 'give exactly one audio file\nusage: sonority features <file> [--json] [--ffmpeg PATH]');
+  if (positionals.length !== 1) throw new SonorityError('usage', `give exactly one audio file\nusage: ${FEATURES_USAGE}`);
   const { file, analysis } = await analyseOneFile(positionals[0]!, values.ffmpeg, true);
   const rows = [...segments('window', analysis.windows), ...segments('frame', analysis.frames)];
   if (values.json) {

@@ -14,13 +14,13 @@ import { parseRange, parseWeights } from './playlist-options.ts';
 import { MUSICNN_HEAD_KEYS } from '../core/musicnn/model-metadata.ts';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
-export const PLAYLIST_USAGE = `sonority playlist --seed FILE... [--to FILE] --length N [--out mix.m3u8] [--relative] [--save NAME]
+export const PLAYLIST_USAGE = `sonority playlist --seed FILE... [--to FILE] --length N [--exclude-seeds] [--out mix.m3u8] [--relative] [--save NAME]
       [--artist-gap K] [--genre G]... [--tempo 90-120] [--energy 0.5-1] [--duration 120-300]
       [--danceability 0.6-1] [--aggressive 0-0.3] [--happy 0.5-1] [--relaxed 0-1] [--weights timbre=1,embedding=2,musicnn=1]
   sonority playlist --list | --open NAME [--out FILE] [--relative] | --delete NAME`;
 
 const OPTIONS = {
-  seed: { type: 'string', multiple: true }, to: { type: 'string' }, length: { type: 'string' }, out: { type: 'string' }, relative: { type: 'boolean' }, save: { type: 'string' },
+  seed: { type: 'string', multiple: true }, to: { type: 'string' }, length: { type: 'string' }, 'exclude-seeds': { type: 'boolean' }, out: { type: 'string' }, relative: { type: 'boolean' }, save: { type: 'string' },
   'artist-gap': { type: 'string' }, genre: { type: 'string', multiple: true }, tempo: { type: 'string' }, energy: { type: 'string' }, duration: { type: 'string' }, weights: { type: 'string' },
   danceability: { type: 'string' }, aggressive: { type: 'string' }, happy: { type: 'string' }, relaxed: { type: 'string' },
   list: { type: 'boolean' }, open: { type: 'string' }, delete: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' },
@@ -41,14 +41,18 @@ function recipeFrom(db: Db, values: Values): PlaylistRecipe {
   return {
     seeds: values.seed!.map((file) => trackIdAt(db, path.resolve(file))), to: values.to === undefined ? undefined : trackIdAt(db, path.resolve(values.to)),
     length, artistGap: gap, filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), weights: parseWeights(values.weights),
+    ...(values['exclude-seeds'] ? { excludeSeeds: true } : {}),
   };
 }
+
+/** A track's tag genres, then the suggested genre marked as such: "Salsa, Jazz (suggested)". */
+const genresText = (t: Playlist['tracks'][number]): string => [...t.genres, ...(t.suggestedGenre ? [`${t.suggestedGenre} (suggested)`] : [])].join(', ') || '—';
 
 /** Prints a playlist as a numbered list, with a path's smoothness against shuffled orders. */
 function printPlaylist(io: CliIo, playlist: Playlist): void {
   playlist.tracks.forEach((t, i) => {
     const name = t.title ? `${t.artist ?? 'Unknown artist'} – ${t.title}` : t.fileName;
-    io.stdout.write(`${String(i + 1).padStart(3)}. ${name}  [${t.genres.join(', ') || '—'} · ${Math.round(t.tempo)} BPM · ${formatClock(t.durationSec)}]  d=${t.distance.toFixed(2)}\n`);
+    io.stdout.write(`${String(i + 1).padStart(3)}. ${name}  [${genresText(t)} · ${Math.round(t.tempo)} BPM · ${formatClock(t.durationSec)}]  d=${t.distance.toFixed(2)}\n`);
   });
   const s = playlist.smoothness;
   if (s) io.stdout.write(`Step distance: mean ${s.mean.toFixed(2)}, max ${s.max.toFixed(2)} (shuffled: mean ${s.shuffledMean.toFixed(2)}, max ${s.shuffledMax.toFixed(2)})\n`);
@@ -62,8 +66,9 @@ function keep(db: Db, io: CliIo, values: Values, playlist: Playlist, base: { id:
 }
 
 /**
- * `sonority playlist`: the tracks most similar to the seeds, or a smooth path
- * from one seed to `--to`, in the similarity space of descriptors, the base
+ * `sonority playlist`: the seeds (unless `--exclude-seeds`) and then the
+ * tracks most similar to them, or a smooth path from one seed to `--to`,
+ * `--length` tracks in all, in the similarity space of descriptors, the base
  * model's embedding and MusiCNN's; filters by genre, tempo, energy, duration
  * and MusiCNN's danceability and moods; exports M3U8 and saves playlists.
  */

@@ -64,7 +64,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const context: ServiceContext = { mode: 'serve', db, databasePath, model, backend, scanFolders: new Set([root]), pickFolder: null, pickSaveFile: null, workers, ffmpegPath: values.ffmpeg, emit: events.emit };
   const handlers = createHandlers(context);
   const token = newToken();
-  const { server, port: listening, callsFinished } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, token, port, limits });
+  const { server, port: listening, callsFinished } = await startApiServer({ handlers, events, staticDir: RENDERER_DIR, audio: { db, ffmpegPath: values.ffmpeg }, token, port, limits });
   io.stdout.write(`Sonority is serving ${root}\nOpen http://127.0.0.1:${listening}/?token=${token}\n(only this computer can reach it; press Ctrl-C to stop)\n`);
   const stopped = new AbortController();
   const release = stopOnSignals(stopped, (line) => io.stderr.write(`${line}\n`), 'Stopping: finishing the files in progress…');

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { summariseLibrary } from '../core/db/library-summary.ts';
 import { withDatabase, writeJsonLine, type CliIo } from './io.ts';
 
+export const STATUS_USAGE = 'sonority status [--db FILE] [--json]';
+
 /** `sonority status [--json]`: library totals. */
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' } } });

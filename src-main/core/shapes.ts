@@ -16,6 +16,15 @@ export type ReviewStatus = 'disputed' | 'agrees' | 'untagged' | 'unsure' | 'outs
 /** A library row's status: a review status, or why there is none yet. */
 export type TrackStatus = ReviewStatus | 'not-predicted';
 
+/** A genre tag value as the file writes it, with the taxonomy's name(s) for it when they read differently (else null). */
+export interface WrittenGenre {
+  written: string;
+  canonical: string | null;
+}
+
+/** A track's latest review decision as the library shows it: genres decided and not yet in the file, written (or already there), the tag kept, or skipped. */
+export type DecisionState = 'to-write' | 'written' | 'kept' | 'skipped';
+
 /** A model genre: its label, its display name, and a probability. */
 export interface GenreProbability {
   label: string;
@@ -70,11 +79,17 @@ export interface LibraryRow {
   id: number;
   /** The file's name, shown where the tags give no title. */
   fileName: string;
+  /** The file's folder relative to the library root ('' at the root). */
+  folder: string;
   title: string | null;
   artist: string | null;
   album: string | null;
   /** The file's genres as scanned, as display names. */
   genres: string[];
+  /** The file's genre text as written, with the display name when the taxonomy maps it elsewhere. */
+  writtenGenres: WrittenGenre[];
+  /** The latest review decision about the track, or null when none was made. */
+  decision: DecisionState | null;
   /** The experts' combined top genre and its confidence (`review/track-opinion.ts`); null when no expert speaks. */
   predicted: string | null;
   confidence: number | null;
@@ -89,12 +104,17 @@ export interface LibraryRow {
 export interface TrackDetail {
   id: number;
   path: string;
+  fileName: string;
+  /** The file's folder relative to the library root ('' at the root). */
+  folder: string;
   title: string | null;
   artist: string | null;
   album: string | null;
   durationSec: number | null;
   format: string | null;
   genres: string[];
+  /** The file's genre text as written, with the display name when the taxonomy maps it elsewhere. */
+  writtenGenres: WrittenGenre[];
   status: TrackStatus;
   featureSet: string | null;
   /** The track tempo (BPM) and a few descriptors, means over the analysed windows. */
@@ -126,10 +146,15 @@ export interface TrackDetail {
 export interface ReviewItem {
   trackId: number;
   title: string | null;
+  /** The file's name and its folder relative to the library root, for a track without a title and on hover. */
+  fileName: string;
+  folder: string;
   artist: string | null;
   album: string | null;
   /** The file's genres, as display names. */
   genres: string[];
+  /** The file's genre text as written, with the display name when the taxonomy maps it elsewhere. */
+  writtenGenres: WrittenGenre[];
   status: ReviewStatus;
   ambiguous: boolean;
   /** Every model genre, most probable first. */
@@ -164,6 +189,9 @@ export type ApplyScope = 'decisions' | 'all' | 'untagged' | 'disputed';
 export interface ApplyRow {
   trackId: number;
   title: string | null;
+  /** The file's name and its folder relative to the library root. */
+  fileName: string;
+  folder: string;
   artist: string | null;
   /** The genres the library holds for the file. */
   oldGenres: string[];
@@ -172,10 +200,22 @@ export interface ApplyRow {
   confidence: number | null;
 }
 
+/** A change the plan will not make (the write policy refuses it, or the file cannot take genres), with the reason in words. */
+export interface ApplyRefusal {
+  trackId: number | null;
+  title: string | null;
+  fileName: string;
+  folder: string;
+  message: string;
+}
+
 /** How one file of an apply went (or, in a dry run, would go): the old genres are the file's own. */
 export interface WriteOutcome {
   trackId: number | null;
   title: string | null;
+  /** The file's name and its folder relative to the library root (null when the track is no longer known). */
+  fileName: string | null;
+  folder: string | null;
   ok: boolean;
   changed: boolean;
   oldGenres: string[];
@@ -311,9 +351,12 @@ export interface PlaylistFiltersInput {
 export interface PlaylistRecipe {
   seeds: number[];
   to?: number;
+  /** Tracks in all, the seeds among them unless `excludeSeeds`. */
   length: number;
   artistGap?: number;
   filters?: PlaylistFiltersInput;
+  /** Leave the seeds out (by default they open the playlist, in their order; a path starts at its seed). */
+  excludeSeeds?: boolean;
   weights?: Partial<Record<'timbre' | 'spectrum' | 'harmony' | 'tempo' | 'embedding' | 'musicnn', number>>;
 }
 
@@ -323,7 +366,10 @@ export interface PlaylistTrack {
   title: string | null;
   artist: string | null;
   fileName: string;
+  /** The file's genre tags, canonicalised through the taxonomy. */
   genres: string[];
+  /** The experts' combined genre when the tags do not already say it (nor a subgenre of it); null when none is offered. */
+  suggestedGenre: string | null;
   tempo: number;
   durationSec: number;
   /** Distance to the seeds (similar tracks) or to the previous track (a path). */

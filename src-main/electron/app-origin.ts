@@ -13,3 +13,11 @@ export function isAppUrl(url: string): boolean {
     return false;
   }
 }
+
+/** Where the app scheme serves a track's audio: `app://sonority/audio/<trackId>`. */
+export const APP_AUDIO_PATH = '/audio/';
+
+/** The app-scheme address of a track's audio (what the renderer's `<audio>` element loads in the desktop app). */
+export function appAudioUrl(trackId: number): string {
+  return `${APP_SCHEME}://${APP_HOST}${APP_AUDIO_PATH}${trackId}`;
+}

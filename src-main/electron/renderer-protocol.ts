@@ -3,6 +3,7 @@ import { protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy.ts';
 import { contentTypeOf, RENDERER_DIR, rendererFile } from '../api/renderer-files.ts';
 import { APP_SCHEME, isAppUrl } from './app-origin.ts';
+import { isAudioUrl, serveAppAudio } from './audio-protocol.ts';
 import type { DesktopModule } from './shell.ts';
 
 /** The file under `root` that an app URL names (see `rendererFile`), or null for another origin. */
@@ -24,8 +25,12 @@ export async function serveRendererFile(request: Request, root: string): Promise
   });
 }
 
-/** Registers `app://` as a secure standard scheme (before ready) and serves `out/renderer` on it. */
+/**
+ * Registers `app://` as a secure standard scheme that media may stream from
+ * (before ready) and serves `out/renderer` on it, and the library's tracks
+ * at `app://sonority/audio/<trackId>`.
+ */
 export const rendererProtocol: DesktopModule = {
-  beforeReady: () => protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]),
-  start: () => protocol.handle(APP_SCHEME, (request) => serveRendererFile(request, RENDERER_DIR)),
+  beforeReady: () => protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]),
+  start: (shell) => protocol.handle(APP_SCHEME, (request) => (isAudioUrl(request.url) ? serveAppAudio(request, { db: shell.service.db, ffmpegPath: shell.service.ffmpegPath }) : serveRendererFile(request, RENDERER_DIR))),
 };

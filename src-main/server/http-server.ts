@@ -1,10 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { dispatch } from '../api/dispatch.ts';
 import { isMethodName, type Envelope, type Handlers } from '../api/contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy.ts';
 import { hasTokenInAddress, isAuthorised, isSameOrigin, sessionCookie } from './auth.ts';
 import { serveStatic } from './static-files.ts';
+import { answerTrackAudio, trackIdFrom, type AudioSource } from '../core/playback/audio-stream.ts';
 import type { createEventStream } from './event-stream.ts';
 
 const SECURITY_HEADERS = {
@@ -35,6 +37,8 @@ export interface ApiServerOptions {
   events: ReturnType<typeof createEventStream>;
   /** The built renderer (`out/renderer`). */
   staticDir: string;
+  /** The library whose tracks `GET /api/audio/<trackId>` plays. */
+  audio: AudioSource;
   token: string;
   /** 0: any free port. */
   port?: number;
@@ -122,7 +126,21 @@ async function answerApi(options: ApiServerOptions, state: ServerState, name: st
   reply(response, 200, JSON.stringify(envelope), 'application/json');
 }
 
-/** Routes one request: loopback origin check, token, then the API, the event stream or the renderer's files. */
+/** Where the `<audio>` element fetches a track: `/api/audio/<trackId>` (with the session cookie). */
+const AUDIO_PREFIX = '/api/audio/';
+
+/** Streams a track's audio (ranges, conversion: see `answerTrackAudio`); a client that goes away stops the file read or ffmpeg. */
+async function answerAudio(source: AudioSource, segment: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  if (request.method !== 'GET') return reply(response, 405, 'audio is fetched with GET');
+  const trackId = trackIdFrom(segment);
+  if (trackId === null) return reply(response, 404, 'an audio address ends with a track id (a positive whole number)');
+  const answer = await answerTrackAudio(source, trackId, request.headers.range);
+  response.writeHead(answer.status, answer.headers);
+  if (typeof answer.body === 'string') return void response.end(answer.body);
+  pipeline(answer.body, response, () => {}); // a failure or a closed connection destroys both ends; nothing more to tell
+}
+
+/** Routes one request: loopback origin check, token, then the API, the event stream, a track's audio or the renderer's files. */
 async function route(options: ApiServerOptions, state: ServerState, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   for (const [header, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(header, value);
   if (!isSameOrigin(request, state.port)) return reply(response, 403, 'Sonority answers only http://127.0.0.1 or http://localhost at its own port.');
@@ -134,12 +152,13 @@ async function route(options: ApiServerOptions, state: ServerState, request: htt
   }
   if (!isAuthorised(request, options.token)) return reply(response, 401, 'Open the address `sonority serve` printed (it carries the access token).');
   if (url.pathname === '/api/events' && request.method === 'GET') return options.events.attach(request, response);
+  if (url.pathname.startsWith(AUDIO_PREFIX)) return answerAudio(options.audio, url.pathname.slice(AUDIO_PREFIX.length), request, response);
   if (url.pathname.startsWith('/api/')) return answerApi(options, state, url.pathname.slice('/api/'.length), request, response);
   if (request.method !== 'GET' || !(await serveStatic(options.staticDir, url.pathname, response))) reply(response, 404, 'Not found');
 }
 
 /**
- * Serves the renderer and the API contract over HTTP on 127.0.0.1 only; every
+ * Serves the renderer, the API contract and tracks' audio over HTTP on 127.0.0.1 only; every
  * request needs the token (the session cookie set by opening the printed
  * address, or a Bearer header). Within `limits`: a body over the size is
  * answered 413, one that is not JSON or nests too deep 400 (before the API

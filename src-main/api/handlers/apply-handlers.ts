@@ -1,4 +1,4 @@
-import type { Handlers, ParamsOf } from '../contract.ts';
+import type { ApplyRefusal, ApplyResult, Handlers, ParamsOf, WriteOutcome } from '../contract.ts';
 import { libraryChanged, type ServiceContext } from '../context.ts';
 import { loadSettings } from '../../core/settings.ts';
 import { loadTaxonomy } from '../../core/taxonomy/taxonomy-file.ts';
@@ -11,6 +11,12 @@ import { loadedModel } from './review-handlers.ts';
 
 const RECENT_BATCHES = 50;
 
+/** A run's result with the plan's refusals (files that cannot be written, changes the write policy refuses) among the files not written, with their reasons: a dry run shows them before anything is written. */
+function withRefusals(result: ApplyResult, refused: readonly ApplyRefusal[]): ApplyResult {
+  const outcomes: WriteOutcome[] = refused.map(({ trackId, title, fileName, folder, message }) => ({ trackId, title, fileName, folder, ok: false, changed: false, oldGenres: [], newGenres: [], message }));
+  return { ...result, failed: result.failed + outcomes.length, outcomes: [...result.outcomes, ...outcomes] };
+}
+
 /** Batch apply and its undo: the same core as `sonority apply` and `sonority undo`, journaled alike. */
 export function createApplyHandlers(context: ServiceContext): Pick<Handlers, 'applyPlan' | 'applyRun' | 'writeBatches' | 'undoBatch'> {
   // Pending decisions need no model; predictions do.
@@ -22,12 +28,14 @@ export function createApplyHandlers(context: ServiceContext): Pick<Handlers, 'ap
       return { writes: rows, refused };
     },
     applyRun: ({ query, trackIds, dryRun }) => oneWriteAtATime(context.db, async () => {
-      const result = await runApply(context.db, plan(query), trackIds, {
+      const current = plan(query);
+      const refusedIds = new Set(current.refused.map((refusal) => refusal.trackId));
+      const result = await runApply(context.db, current, trackIds.filter((id) => !refusedIds.has(id)), {
         dryRun, settings: loadSettings(context.settingsPath),
         onProgress: (done, total, outcome) => context.emit({ type: 'write', done, total, outcome }),
       });
       if (!dryRun && result.written > 0) libraryChanged(context);
-      return result;
+      return withRefusals(result, current.refused);
     }),
     writeBatches: () => createJournalStore(context.db).recentBatches(RECENT_BATCHES),
     undoBatch: ({ batchId }) => oneWriteAtATime(context.db, async () => {

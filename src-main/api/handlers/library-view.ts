@@ -22,7 +22,16 @@ function compareBy(column: LibrarySortColumn, descending: boolean): (a: LibraryR
   };
 }
 
-const searchText = (row: LibraryRow) => [row.title ?? row.fileName, row.artist, row.album, row.predicted, ...row.genres].join('\u0001').toLocaleLowerCase();
+const searchText = (row: LibraryRow) => [row.title, row.fileName, row.folder, row.artist, row.album, row.predicted, ...row.genres, ...row.writtenGenres.map((g) => g.written)]
+  .join('\u0001').toLocaleLowerCase();
+
+/** Whether a row passes the decision filter. */
+function decisionFilter(query: Query): (row: LibraryRow) => boolean {
+  if (query.decision === 'decided') return (row) => row.decision !== null;
+  if (query.decision === 'to-write') return (row) => row.decision === 'to-write';
+  if (query.decision === 'undecided') return (row) => row.decision === null;
+  return () => true;
+}
 
 /** Whether a row passes the mood and danceability filters (a row without MusiCNN heads passes neither). */
 function musicnnFilter(query: Query): (row: LibraryRow) => boolean {
@@ -40,21 +49,23 @@ function matcher(search: string | undefined, texts: ReadonlyMap<LibraryRow, stri
 
 /**
  * The library table's rows for one query, over all rows held in memory:
- * filtered by status, mood, danceability and search words (every word in
- * title, artist, album or genres), sorted (empty cells last), with the last few orderings cached so
+ * filtered by status, mood, danceability, decision and search words (every
+ * word in title, file name, folder, artist, album, genres or the genre text
+ * as written), sorted (empty cells last), with the last few orderings cached so
  * scrolling only slices.
  */
 export function createLibraryView(rows: readonly LibraryRow[]) {
   const orderings = new Map<string, LibraryRow[]>();
   let texts: Map<LibraryRow, string> | null = null;
   const ordered = (query: Query): LibraryRow[] => {
-    const key = JSON.stringify([query.search?.trim() ?? '', query.status ?? '', query.sort ?? '', query.descending ?? false, query.mood ?? '', query.danceability ?? '']);
+    const key = JSON.stringify([query.search?.trim() ?? '', query.status ?? '', query.sort ?? '', query.descending ?? false, query.mood ?? '', query.danceability ?? '', query.decision ?? '']);
     let result = orderings.get(key);
     if (!result) {
       texts ??= new Map(rows.map((row) => [row, searchText(row)]));
       const search = matcher(query.search, texts);
       const musicnn = musicnnFilter(query);
-      result = rows.filter((row) => (!query.status || row.status === query.status) && musicnn(row) && search(row));
+      const decided = decisionFilter(query);
+      result = rows.filter((row) => (!query.status || row.status === query.status) && musicnn(row) && decided(row) && search(row));
       if (query.sort) result.sort(compareBy(query.sort, query.descending ?? false));
       if (orderings.size >= 8) orderings.delete(orderings.keys().next().value!);
       orderings.set(key, result);

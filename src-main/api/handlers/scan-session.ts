@@ -29,13 +29,14 @@ export function createScanSession(push: (state: ScanState) => void) {
     },
     /** Folds one core scan event into the state. */
     onEvent(event: ScanEvent): void {
-      if (event.type === 'progress') state = { ...state, progress: { ...progress(), ...event.progress } };
+      if (event.type === 'started') state = { ...state, root: event.root }; // the folder's real path, which the failures name
+      else if (event.type === 'progress') state = { ...state, progress: { ...progress(), ...event.progress } };
       else if (event.type === 'classify') state = { ...state, phase: 'predicting', progress: { ...progress(), predicted: event.done, toPredict: event.total } };
       else if (event.type === 'failure') {
         const failure: FailureInfo = { path: event.path, stage: event.stage, code: event.code, message: event.message, failedAt: new Date().toISOString() };
         state = { ...state, failures: [...state.failures, failure].slice(-KEPT_FAILURES) };
       } else return;
-      publish(event.type === 'failure');
+      publish(event.type === 'failure' || event.type === 'started');
     },
     /** The scan ended: completed, stopped by the user, or stopped by an error (in words). */
     end(phase: 'done' | 'cancelled' | 'error', error: string | null = null): void {

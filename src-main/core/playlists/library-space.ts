@@ -6,26 +6,35 @@ import { currentMusicnnVersion } from '../musicnn/model-metadata.ts';
 import { listReview, offeredSuggestion } from '../review/review-list.ts';
 import { broaderGenres, canonicalGenres, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { Playlist, PlaylistRecipe, PlaylistTrack } from '../shapes.ts';
-import { SonorityError } from '../errors.ts';
-import { buildSimilaritySpace, pathBetween, shuffledStepDistances, similarTracks, stepDistances, type SimilaritySpace } from './similarity-space.ts';
+import { buildSimilaritySpace, shuffledStepDistances, stepDistances, type SimilaritySpace } from './similarity-space.ts';
+import { playlistEntries } from './playlist-entries.ts';
+import { genreKey } from './track-facts.ts';
 
 /** The library's similarity space with what a playlist shows of each track. */
 export interface LibrarySpace {
   space: SimilaritySpace;
-  tracks: Map<number, TrackFeatures & { genres: string[] }>;
+  /** Each track with its tag genres (canonical) and the suggestion shown beside them (`PlaylistTrack.suggestedGenre`). */
+  tracks: Map<number, TrackFeatures & Pick<PlaylistTrack, 'genres' | 'suggestedGenre'>>;
 }
 
 /** Shuffled orders averaged for a path's smoothness baseline. */
 const SHUFFLE_RUNS = 20;
 
+/** The suggestion worth showing beside `tagged`: none when a tag is it or one of its subgenres. */
+function shownSuggestion(taxonomy: Taxonomy, tagged: readonly string[], suggestion: string | undefined): string | null {
+  if (!suggestion) return null;
+  const said = new Set(tagged.flatMap((genre) => [genre, ...broaderGenres(taxonomy, genre)]).map(genreKey));
+  return said.has(genreKey(suggestion)) ? null : suggestion;
+}
+
 /**
  * The similarity space of every analysed track: descriptors, the base
  * model's embedding and the current MusiCNN model's track means (embedding
  * and heads), weighted by `weights` (defaults documented in
- * similarity-space.ts). A track's genres are its tag's, or the experts'
- * combined top genre (`listReview`) when it has no tag and is not out of
- * distribution; a genre filter also matches their broader genres (Latin finds
- * Salsa).
+ * similarity-space.ts). The genre filter reads a track's tag genres, or the
+ * experts' combined top genre (`listReview`) when it has no tag and is not out
+ * of distribution; it also matches their broader genres (Latin finds Salsa).
+ * Each track keeps its tags and that suggestion apart, for display.
  */
 export function buildLibrarySpace(db: Db, base: { id: string; featureSet: string }, taxonomy: Taxonomy, weights?: PlaylistRecipe['weights']): LibrarySpace {
   const suggested = new Map(listReview(db, base.id, taxonomy).flatMap((entry) => {
@@ -34,11 +43,11 @@ export function buildLibrarySpace(db: Db, base: { id: string; featureSet: string
   }));
   const tracks = readTrackFeatures(db, base).map((track) => {
     const tagged = canonicalGenres(taxonomy, track.tagGenres);
-    const genre = suggested.get(track.trackId);
-    return { ...track, genres: tagged.length > 0 || !genre ? tagged : [genre] };
+    return { ...track, genres: tagged, suggestedGenre: shownSuggestion(taxonomy, tagged, suggested.get(track.trackId)) };
   });
   const musicnn = readMusicnnMeans(db, currentMusicnnVersion());
-  const space = buildSimilaritySpace(tracks.map((t) => ({ ...t, musicnn: musicnn.get(t.trackId) ?? null, genres: [...t.genres, ...t.genres.flatMap((g) => broaderGenres(taxonomy, g))] })), weights);
+  const filterGenres = (t: (typeof tracks)[number]) => (t.genres.length > 0 || !t.suggestedGenre ? t.genres : [t.suggestedGenre]);
+  const space = buildSimilaritySpace(tracks.map((t) => ({ ...t, musicnn: musicnn.get(t.trackId) ?? null, genres: [...filterGenres(t), ...filterGenres(t).flatMap((g) => broaderGenres(taxonomy, g))] })), weights);
   return { space, tracks: new Map(tracks.map((t) => [t.trackId, t])) };
 }
 
@@ -46,7 +55,7 @@ export function buildLibrarySpace(db: Db, base: { id: string; featureSet: string
 export function playlistTracks(library: LibrarySpace, entries: readonly { trackId: number; distance: number }[]): PlaylistTrack[] {
   return entries.flatMap(({ trackId, distance }) => {
     const t = library.tracks.get(trackId);
-    return t ? [{ trackId, title: t.title, artist: t.artist, fileName: path.basename(t.path), genres: t.genres, tempo: t.tempo, durationSec: t.durationSec, distance }] : [];
+    return t ? [{ trackId, title: t.title, artist: t.artist, fileName: path.basename(t.path), genres: t.genres, suggestedGenre: t.suggestedGenre, tempo: t.tempo, durationSec: t.durationSec, distance }] : [];
   });
 }
 
@@ -59,18 +68,16 @@ export function pathSmoothness(library: LibrarySpace, recipe: PlaylistRecipe, tr
 }
 
 /**
- * Makes a playlist from a recipe: with `to`, a path from the one seed to it
- * in `length` tracks (with its smoothness against shuffled orders of the same
- * tracks); otherwise the `length` tracks most similar to the seeds. The
- * recipe comes back with the weights the space used. Throws `unknown-track`
- * for a track not in the space and `bad-recipe` without seeds or for a path
- * with several seeds.
+ * Makes a playlist from a recipe (`playlistEntries`): with `to`, a path from
+ * the one seed to it in `length` tracks (with its smoothness against shuffled
+ * orders of the same tracks); otherwise the seeds, then the tracks most
+ * similar to them, `length` in all; with `excludeSeeds`, without the seeds.
+ * The recipe comes back with the weights the space used. Throws
+ * `unknown-track` for a track not in the space and `bad-recipe` without
+ * seeds, for a path with several seeds, or a length shorter than the seeds.
  */
 export function makePlaylist(library: LibrarySpace, recipe: PlaylistRecipe): Playlist {
-  if (recipe.seeds.length === 0) throw new SonorityError('bad-recipe', 'pick at least one seed track');
-  if (recipe.to !== undefined && recipe.seeds.length !== 1) throw new SonorityError('bad-recipe', `a path goes from one track to another: give one seed, not ${recipe.seeds.length}`);
-  const options = { length: recipe.length, artistGap: recipe.artistGap, filters: recipe.filters };
-  const entries = recipe.to === undefined ? similarTracks(library.space, recipe.seeds, options) : pathBetween(library.space, recipe.seeds[0]!, recipe.to, options);
+  const entries = playlistEntries(library.space, recipe);
   const used = { ...recipe, weights: { ...library.space.weights } };
   return { id: null, name: null, recipe: used, tracks: playlistTracks(library, entries), smoothness: pathSmoothness(library, used, entries.map((e) => e.trackId)) };
 }

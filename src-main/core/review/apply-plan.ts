@@ -5,6 +5,7 @@ import { pathsUnder } from '../db/time.ts';
 import { genresToWrite, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import { SonorityError } from '../errors.ts';
 import { listReview } from './review-list.ts';
+import { unwritableTracks } from '../writeback/writable-tracks.ts';
 
 /** Which tracks a batch apply considers. */
 export interface ApplyFilters {
@@ -48,7 +49,8 @@ function trackFilter(db: Db, filters: ApplyFilters): (trackId: number) => boolea
  * tracks out of distribution, agreeing already, undisputed (`unsure`), or
  * tagged only with genres no expert knows — all narrowed by the folder,
  * artist and album filters and passed through the taxonomy's write policy
- * (`refused`: what it does not allow).
+ * (`refused`: what it does not allow, and files that cannot be written now,
+ * `unwritableTracks`, so they show before anything is written).
  */
 export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): { writes: PlannedWrite[]; refused: { path: string; message: string }[] } {
   const inScope = trackFilter(db, filters);
@@ -67,7 +69,13 @@ export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: 
   }
   const writes: PlannedWrite[] = [];
   const refused: { path: string; message: string }[] = [];
+  const unwritable = unwritableTracks(db, candidates.map((candidate) => candidate.trackId));
   for (const candidate of candidates) {
+    const cannot = unwritable.get(candidate.trackId);
+    if (cannot !== undefined) {
+      refused.push({ path: candidate.path, message: cannot });
+      continue;
+    }
     try {
       writes.push({ ...candidate, genres: genresToWrite(taxonomy, candidate.genres) });
     } catch (error) {

@@ -1,7 +1,8 @@
 import type { Db } from '../db/open-database.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import type { ApplyRow, ApplyScope } from '../shapes.ts';
+import type { ApplyRefusal, ApplyRow, ApplyScope } from '../shapes.ts';
 import { planApply, type ApplyFilters, type PlannedWrite } from './apply-plan.ts';
+import { locator } from './track-location.ts';
 
 export interface ApplyQuery {
   scope: ApplyScope;
@@ -13,7 +14,7 @@ export interface ApplyQuery {
 export interface ApplyRowsPlan {
   rows: ApplyRow[];
   writes: PlannedWrite[];
-  refused: { trackId: number | null; title: string | null; message: string }[];
+  refused: ApplyRefusal[];
 }
 
 const FILTERS: Record<ApplyScope, (minConfidence: number) => ApplyFilters> = {
@@ -49,12 +50,13 @@ function factsByPath(db: Db, paths: string[]): Map<string, TrackFacts> {
 export function planApplyRows(db: Db, modelId: string, taxonomy: Taxonomy, query: ApplyQuery): ApplyRowsPlan {
   const { writes, refused } = planApply(db, modelId, taxonomy, FILTERS[query.scope](query.minConfidence));
   const facts = factsByPath(db, [...writes.map((w) => w.path), ...refused.map((r) => r.path)]);
+  const locate = locator(db);
   const rows = writes.map((write) => {
     const track = facts.get(write.path)!;
     return {
-      trackId: write.trackId, title: track.title, artist: track.artist, oldGenres: JSON.parse(track.genres) as string[],
+      trackId: write.trackId, title: track.title, ...locate(write.path), artist: track.artist, oldGenres: JSON.parse(track.genres) as string[],
       newGenres: write.genres, source: write.source, confidence: write.confidence,
     };
   });
-  return { rows, writes, refused: refused.map((r) => ({ trackId: facts.get(r.path)?.id ?? null, title: facts.get(r.path)?.title ?? null, message: r.message })) };
+  return { rows, writes, refused: refused.map((r) => ({ trackId: facts.get(r.path)?.id ?? null, title: facts.get(r.path)?.title ?? null, ...locate(r.path), message: r.message })) };
 }

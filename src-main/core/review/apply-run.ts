@@ -3,6 +3,7 @@ import { writeOptionsFor } from '../settings.ts';
 import { writeGenreBatch, type GenreWriteOutcome } from '../writeback/genre-writes.ts';
 import type { ApplyResult, ApplyRow, Settings, WriteOutcome } from '../shapes.ts';
 import type { ApplyRowsPlan } from './apply-rows.ts';
+import { locator } from './track-location.ts';
 
 export interface ApplyRunOptions {
   dryRun: boolean;
@@ -12,9 +13,9 @@ export interface ApplyRunOptions {
 }
 
 function toOutcome(row: ApplyRow, outcome: GenreWriteOutcome): WriteOutcome {
-  const { trackId, title } = row;
-  if (!outcome.ok) return { trackId, title, ok: false, changed: false, oldGenres: row.oldGenres, newGenres: row.newGenres, message: outcome.message };
-  return { trackId, title, ok: true, changed: outcome.changed, oldGenres: outcome.oldGenres, newGenres: outcome.newGenres, message: null };
+  const { trackId, title, fileName, folder } = row;
+  if (!outcome.ok) return { trackId, title, fileName, folder, ok: false, changed: false, oldGenres: row.oldGenres, newGenres: row.newGenres, message: outcome.message };
+  return { trackId, title, fileName, folder, ok: true, changed: outcome.changed, oldGenres: outcome.oldGenres, newGenres: outcome.newGenres, message: null };
 }
 
 const NOT_PLANNED = 'not written: it is no longer among the changes to apply (the plan changed since it was shown; look again)';
@@ -38,8 +39,12 @@ async function writeRows(db: Db, chosen: ChosenRow[], options: ApplyRunOptions):
 
 /** Outcomes for requested tracks the plan does not hold. */
 function notPlanned(db: Db, trackIds: number[]): WriteOutcome[] {
-  const titles = new Map((db.prepare('SELECT id, title FROM tracks WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(trackIds)) as { id: number; title: string | null }[]).map((t) => [t.id, t.title]));
-  return trackIds.map((trackId) => ({ trackId, title: titles.get(trackId) ?? null, ok: false, changed: false, oldGenres: [], newGenres: [], message: NOT_PLANNED }));
+  const tracks = new Map((db.prepare('SELECT id, title, path FROM tracks WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(trackIds)) as { id: number; title: string | null; path: string }[]).map((t) => [t.id, t]));
+  const locate = locator(db);
+  return trackIds.map((trackId) => {
+    const track = tracks.get(trackId);
+    return { trackId, title: track?.title ?? null, ...(track ? locate(track.path) : { fileName: null, folder: null }), ok: false as const, changed: false, oldGenres: [], newGenres: [], message: NOT_PLANNED };
+  });
 }
 
 /**

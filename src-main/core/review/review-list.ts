@@ -1,5 +1,6 @@
 import type { Db } from '../db/open-database.ts';
-import type { GenreProbability, ReviewStatus } from '../shapes.ts';
+import type { GenreProbability, ReviewStatus, WrittenGenre } from '../shapes.ts';
+import { writtenGenres } from './written-genres.ts';
 import { canonicalGenres, displayNameForLabel, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import { gtzanReliabilityOf, judgeTrack, libraryExperts, musicnnModelId, storedInputs, type TrackJudgement } from './track-opinion.ts';
 
@@ -11,6 +12,8 @@ export interface ReviewEntry {
   title: string | null;
   /** The file's genres, canonicalised through the taxonomy. */
   tagGenres: string[];
+  /** The file's genre text as written, with display names where the taxonomy maps it elsewhere. */
+  writtenGenres: WrittenGenre[];
   /** The GTZAN model's top label, genre and probability (null without its prediction). */
   predictedLabel: string | null;
   predictedGenre: string | null;
@@ -60,13 +63,14 @@ export function listReview(db: Db, modelId: string, taxonomy: Taxonomy, only?: R
     WHERE t.status = 'analysed' AND (p.track_id IS NOT NULL OR m.track_id IS NOT NULL)
     ORDER BY p.top_probability IS NULL, p.top_probability DESC, t.path`).all(modelId, musicnnId) as Array<Record<string, any>>;
   const canonical = memoise((genres) => canonicalGenres(taxonomy, JSON.parse(genres) as string[]));
+  const written = memoise((genres) => writtenGenres(taxonomy, JSON.parse(genres) as string[]));
   const library = libraryExperts(db, modelId, taxonomy);
   const reliability = gtzanReliabilityOf(modelId);
   const entries = rows.map((row): ReviewEntry => {
     const tagGenres = [...canonical(row.genres)];
     const judged = judgeTrack(taxonomy, storedInputs(row as Parameters<typeof storedInputs>[0], library.get(row.id)), tagGenres, reliability);
     return {
-      trackId: row.id, path: row.path, artist: row.artist, title: row.title, tagGenres,
+      trackId: row.id, path: row.path, artist: row.artist, title: row.title, tagGenres, writtenGenres: written(row.genres),
       predictedLabel: row.label ?? null, predictedGenre: row.label ? displayNameForLabel(taxonomy, row.label) : null, probability: row.probability ?? null,
       ambiguous: row.ambiguous === 1, status: judged.status, dispute: judged.dispute,
       suggestedGenre: judged.suggestion?.genre ?? null, suggestedConfidence: judged.suggestion?.confidence ?? null, explain: judged.explain,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open-database.ts';
+import { locator } from './track-location.ts';
 import { createDecisionsStore } from '../db/decisions-store.ts';
 import { float32FromBlob } from '../db/blobs.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
@@ -85,10 +86,11 @@ export function reviewQueue(db: Db, modelId: string, taxonomy: Taxonomy): Review
     // stable: keeps listReview's most-confident-first order within the other groups
     .sort((a, b) => Number(a.skipped) - Number(b.skipped) || a.group - b.group || (a.group === DISPUTED ? compareDisputes(a.strength, b.strength) : 0));
   const details = detailsOf(db, modelId, taxonomy, queued.map((q) => q.entry.trackId));
+  const locate = locator(db);
   return queued.map(({ entry, group, skipped, opinion }) => {
     const { album, alternatives } = details.get(entry.trackId) ?? { album: albumOf(db, entry.trackId), alternatives: [] };
     return {
-      trackId: entry.trackId, title: entry.title, artist: entry.artist, album, genres: entry.tagGenres,
+      trackId: entry.trackId, title: entry.title, ...locate(entry.path), artist: entry.artist, album, genres: entry.tagGenres, writtenGenres: entry.writtenGenres,
       status: entry.status, ambiguous: entry.ambiguous, alternatives, reason: reasonFor(entry, group, alternatives, skipped, opinion), library: opinion ?? null,
       opinion: { dispute: entry.dispute, suggestedGenre: entry.suggestedGenre, confidence: entry.suggestedConfidence, ...entry.explain() },
     };

@@ -1,4 +1,6 @@
 import type { Db } from '../db/open-database.ts';
+import { locator } from './track-location.ts';
+import { writtenGenres } from './written-genres.ts';
 import { readAnalysis, readPrediction, readTrack, type StoredAnalysis, type StoredPrediction } from '../db/track-records.ts';
 import { libraryOpinionOf } from './library-opinion.ts';
 import { createDecisionsStore } from '../db/decisions-store.ts';
@@ -54,10 +56,11 @@ export function describeTrack(db: Db, trackId: number, model: { id: string; feat
   const musicnnId = musicnnModelId();
   const musicnn = musicnnId === null ? undefined : createMusicnnStore(db).find(trackId, musicnnId);
   return {
-    id: track.id, path: track.path, title: track.title, artist: track.artist, album: track.album,
+    id: track.id, path: track.path, ...locator(db)(track.path), title: track.title, artist: track.artist, album: track.album,
     durationSec: track.tagDurationSec ?? analysis?.durationSec ?? null,
     format: track.codec ? `${track.container} (${track.codec})` : track.container,
     genres,
+    writtenGenres: writtenGenres(taxonomy, track.genres),
     status: judged?.status ?? 'not-predicted',
     featureSet: analysis?.featureSet ?? null,
     tempo: analysis?.tempo ?? null,

@@ -19,7 +19,7 @@ import { walkFolder, type FoundFile } from './walk.ts';
 import { ProgressTracker, type Outcome, type ScanProgress } from './progress.ts';
 import { classifyLibrary } from '../classify/classify-library.ts';
 import type { GenreModel } from '../model/genre-model.ts';
-import { analysisRequest, assertUnchangedSinceWalk, attachTags, storeAnalysed, triage, withResult, type ScanItem, type StageContext } from './scan-stages.ts';
+import { analysisRequest, assertUnchangedSinceWalk, attachTags, ignoredByName, storeAnalysed, triage, withResult, type ScanItem, type StageContext } from './scan-stages.ts';
 import { removeAbandonedTemporaryFiles } from '../writeback/settle-pending.ts';
 
 export type ScanEvent =
@@ -86,6 +86,9 @@ function scoreNewTracksOrLater(db: Db, model: GenreModel, taxonomy: () => Taxono
   }
 }
 
+/** The stages a file enters after triage: its failure there ends an analysis, which the rate counts. */
+const ANALYSIS_STAGES: ReadonlySet<string> = new Set(['tags', 'analyse', 'store']);
+
 const ANALYSIS_WORKER = new URL('../analysis/analysis-worker.ts', import.meta.url);
 
 /** Emits a `musicnn` event for each runtime the analysis results name, the first time one does. */
@@ -128,7 +131,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   await removeAbandonedTemporaryFiles(options.db); // what killed tag writes left, as large as the audio files
   const progress = new ProgressTracker();
   const settle = (_file: FoundFile, outcome: Outcome) => {
-    progress.record(outcome);
+    progress.record(outcome, outcome === 'analysed');
     emit({ type: 'progress', progress: progress.snapshot() });
   };
   const reportPartialFailure = (file: FoundFile, stage: string, { code, message }: { code: string; message: string }) => emit({ type: 'failure', path: file.path, stage, code, message });
@@ -148,7 +151,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
     failures.record({ path: file.path, stage, code, message, size: file.size ?? null, mtimeMs: file.mtimeMs ?? null }, scanId);
     tracks.markFailed(file.path, scanId);
     emit({ type: 'failure', path: file.path, stage, code, message });
-    progress.record('failed');
+    progress.record('failed', ANALYSIS_STAGES.has(stage));
     emit({ type: 'progress', progress: progress.snapshot() });
   };
 
@@ -159,7 +162,14 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
   emit({ type: 'started', scanId, root, workers: pool.size });
   const stages: Stage[] = [
     { name: 'triage', concurrency: 4, run: (file: FoundFile) => triage(file, context) },
-    { name: 'tags', concurrency: 2, run: (item: ScanItem) => attachTags(item) },
+    {
+      name: 'tags',
+      concurrency: 2,
+      run: (item: ScanItem) => {
+        progress.enterAnalysis();
+        return attachTags(item);
+      },
+    },
     {
       name: 'analyse',
       concurrency: pool.size,
@@ -181,12 +191,14 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanSummary> {
     for await (const entry of walkFolder(root)) {
       progress.walked++;
       if (entry.kind === 'problem') recordFailure(entry, 'walk', new SonorityError(entry.code, entry.message));
+      else if (ignoredByName(entry, tracks)) settle(entry, 'ignored');
       else {
         emit({ type: 'found', path: entry.path });
         yield entry;
       }
     }
     progress.walking = false;
+    emit({ type: 'progress', progress: progress.snapshot() });
   }
 
   try {

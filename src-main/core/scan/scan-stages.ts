@@ -53,7 +53,12 @@ export interface StageContext {
 }
 
 /** Extensions that are never audio; such files are ignored without being opened. */
-const NEVER_AUDIO = new Set(['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp', '.tif', '.tiff', '.txt', '.nfo', '.cue', '.log', '.m3u', '.m3u8', '.pls', '.pdf', '.db', '.ini', '.url', '.sfv', '.md5', '.accurip', '.xml', '.json', '.lrc', '.html', '.md']);
+const NEVER_AUDIO: ReadonlySet<string> = new Set(['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp', '.tif', '.tiff', '.txt', '.nfo', '.cue', '.log', '.m3u', '.m3u8', '.pls', '.pdf', '.db', '.ini', '.url', '.sfv', '.md5', '.accurip', '.xml', '.json', '.lrc', '.html', '.md']);
+
+/** Whether the walk ignores a file unopened: its extension is never audio's and it is no stored track. */
+export function ignoredByName(file: FoundFile, tracks: TracksStore): boolean {
+  return NEVER_AUDIO.has(path.extname(file.path).toLowerCase()) && !tracks.findByPath(file.path);
+}
 
 /** Keeps the stored failure of an unchanged file for this scan, unless it is transient or failures are retried; true when kept. */
 function keepsFailure(file: FoundFile, context: StageContext): boolean {
@@ -82,7 +87,6 @@ export async function triage(file: FoundFile, context: StageContext): Promise<Sc
   const unchanged = known && known.size === file.size && known.mtimeMs === file.mtimeMs;
   if (unchanged && known.status !== 'failed' && known.analysedWithCurrentFeatures) return skipOrRefresh(file, known, context);
   if (keepsFailure(file, context)) return context.settle(file, 'failed'), undefined;
-  if (!known && NEVER_AUDIO.has(path.extname(file.path).toLowerCase())) return context.settle(file, 'ignored'), undefined;
   const sniffed = await sniffFile(file.path);
   if (!sniffed.audio) {
     if (known || hasAudioExtension(file.path)) throw new SonorityError(sniffed.code, sniffed.reason);

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { parseBuffer } from 'music-metadata';
 import { describeWriteError, SonorityError } from '../errors.ts';
 import { sniffAudio, id3v2Length, type AudioContainer } from '../scan/sniff.ts';
@@ -8,6 +9,9 @@ import { withId3Genres, type Id3GenreOptions } from './id3-genres.ts';
 import { withFlacGenres } from './flac-genres.ts';
 import { withOggGenres } from './ogg-genres.ts';
 import { withMp4Genres } from './mp4-genres.ts';
+import { withWavGenres } from './wav-genres.ts';
+import { withAiffGenres } from './aiff-genres.ts';
+import { statForWriting, type ScannedState } from './writable-file.ts';
 import { replaceFileAtomically, type ReplacementPlan } from './atomic-file.ts';
 
 export interface WriteGenresOptions {
@@ -15,7 +19,7 @@ export interface WriteGenresOptions {
   /** Keep the file's modification time (default), or let it be now. */
   mtime: 'keep' | 'update';
   /** Size and mtime the library last saw: a file that differs has changed since the scan and is not written. */
-  expected?: { size: number; mtimeMs: number };
+  expected?: ScannedState;
   /** Compute and check the change, write nothing. */
   dryRun?: boolean;
   /** Called with both versions and the temporary file's name just before the file is replaced (the journal records them here); throwing stops the write. */
@@ -41,8 +45,13 @@ export interface WriteGenresResult {
 
 const isId3v2 = (tag: string) => tag.startsWith('ID3v2');
 const isVorbisComment = (tag: string) => tag === 'Vorbis comment';
+const isRiffInfo = (tag: string) => tag === 'RIFF INFO';
+/** Tags holding one text value, where Sonority joins several genres with the ID3v2.3 separator (and splits them the same way when reading). */
+const joinsGenres = (tag: string) => isId3v2(tag) || isRiffInfo(tag);
 
 interface Writer {
+  /** The container as people name it. */
+  name: string;
   write: (bytes: Uint8Array, genres: readonly string[], options: WriteGenresOptions) => Uint8Array;
   /** Whether it sets this tag (named as `readGenreTags` names them); every other tag is left as it is. */
   sets: (tag: string) => boolean;
@@ -50,31 +59,42 @@ interface Writer {
   id3InFront: boolean;
 }
 
-/** Each container's writer: its native tag, an MP3's ID3v2 and FLAC's, Ogg's and MP4's own tags. */
+/** Each container's writer: its native tag, an MP3's ID3v2 and FLAC's, Ogg's and MP4's own tags, WAV's INFO list (and ID3 chunk), AIFF's ID3 chunk. */
 const WRITERS: Partial<Record<AudioContainer, Writer>> = {
-  'mp3': { write: (bytes, genres, options) => withId3Genres(bytes, genres, options.id3), sets: isId3v2, id3InFront: true },
-  'flac': { write: (bytes, genres) => withFlacGenres(bytes, genres), sets: isVorbisComment, id3InFront: true },
-  'ogg-vorbis': { write: (bytes, genres) => withOggGenres(bytes, genres), sets: isVorbisComment, id3InFront: false },
-  'ogg-opus': { write: (bytes, genres) => withOggGenres(bytes, genres), sets: isVorbisComment, id3InFront: false },
-  'mp4': { write: (bytes, genres) => withMp4Genres(bytes, genres), sets: (tag) => tag === 'MP4', id3InFront: false },
+  'mp3': { name: 'MP3', write: (bytes, genres, options) => withId3Genres(bytes, genres, options.id3), sets: isId3v2, id3InFront: true },
+  'flac': { name: 'FLAC', write: (bytes, genres) => withFlacGenres(bytes, genres), sets: isVorbisComment, id3InFront: true },
+  'ogg-vorbis': { name: 'Ogg Vorbis', write: (bytes, genres) => withOggGenres(bytes, genres), sets: isVorbisComment, id3InFront: false },
+  'ogg-opus': { name: 'Opus', write: (bytes, genres) => withOggGenres(bytes, genres), sets: isVorbisComment, id3InFront: false },
+  'mp4': { name: 'MP4/M4A', write: (bytes, genres) => withMp4Genres(bytes, genres), sets: (tag) => tag === 'MP4', id3InFront: false },
+  'wav': { name: 'WAV', write: (bytes, genres, options) => withWavGenres(bytes, genres, options.id3), sets: joinsGenres, id3InFront: false },
+  'aiff': { name: 'AIFF', write: (bytes, genres, options) => withAiffGenres(bytes, genres, options.id3), sets: isId3v2, id3InFront: false },
 };
+
+/** Containers Sonority reads but does not write, as people name them. */
+const UNWRITTEN_NAMES: Partial<Record<AudioContainer, string>> = { 'aac-adts': 'raw AAC (ADTS)', 'ogg-flac': 'FLAC in Ogg' };
+
+/**
+ * Why Sonority cannot write genres into files of this container (as
+ * `sniffAudio` names it, and the library stores it), or null when it can.
+ * The one list of writable containers: the writers' own.
+ */
+export function containerWriteRefusal(container: string): string | null {
+  if (WRITERS[container as AudioContainer]) return null;
+  const names = Object.values(WRITERS).map((writer) => writer.name);
+  const name = UNWRITTEN_NAMES[container as AudioContainer] ?? container.toUpperCase();
+  return `Sonority writes genres into ${names.slice(0, -1).join(', ')} and ${names.at(-1)} files, not ${name}`;
+}
 
 /** The container's writer, or why this file cannot be written. */
 function writerFor(file: string, bytes: Buffer, container: AudioContainer): Writer {
   const writer = WRITERS[container];
-  if (!writer) throw new SonorityError('tag-unsupported', `${file}: Sonority writes genres into MP3, FLAC, Ogg Vorbis, Opus and MP4/M4A files, not ${container.toUpperCase()}`);
-  if (!writer.id3InFront && id3v2Length(bytes) > 0) throw new SonorityError('tag-unsupported', `${file}: an ID3v2 tag stands in front of this ${container.toUpperCase()} file, and its own tags cannot be read behind it, so genres written there could not be checked; the file is left as it is`);
+  if (!writer) throw new SonorityError('tag-unsupported', `${file}: ${containerWriteRefusal(container)}`);
+  if (!writer.id3InFront && id3v2Length(bytes) > 0) throw new SonorityError('tag-unsupported', `${file}: an ID3v2 tag stands in front of this ${writer.name} file, and its own tags cannot be read behind it, so genres written there could not be checked; the file is left as it is`);
   return writer;
 }
 
-async function readChecked(file: string, expected: WriteGenresOptions['expected']): Promise<{ bytes: Buffer; stat: import('node:fs').Stats }> {
-  const stat = await fs.stat(file);
-  if (!stat.isFile()) throw new SonorityError('not-a-file', `${file}: not a file`);
-  if ((stat.mode & 0o222) === 0 || !(await fs.access(file, fs.constants.W_OK).then(() => true, () => false))) throw new SonorityError('read-only', `${file}: the file is read-only for you; make it writable to tag it`);
-  if (stat.nlink > 1) throw new SonorityError('hard-linked', `${file}: the file has ${stat.nlink} hard links; rewriting it would separate them, so it is left alone`);
-  if (expected && (stat.size !== expected.size || Math.abs(stat.mtimeMs - expected.mtimeMs) > 1)) {
-    throw new SonorityError('changed-since-scan', `${file}: the file changed since it was scanned (size or modification time differ); scan again before writing`);
-  }
+async function readChecked(file: string, expected: WriteGenresOptions['expected']): Promise<{ bytes: Buffer; stat: Stats }> {
+  const stat = statForWriting(file, expected);
   return { bytes: await fs.readFile(file), stat };
 }
 
@@ -98,13 +118,16 @@ export async function writeGenres(file: string, genres: readonly string[], optio
   const writer = writerFor(file, bytes, sniffed.container);
   const genreTags = readGenreTags((await parseBuffer(bytes, { size: bytes.length }, { skipCovers: true })).native);
   const source = genreTags[0] ?? null;
-  // ID3v2.3 holds one value: Sonority joins several genres with the separator, and reads them back the same way.
-  const oldGenres = source && isId3v2(source.tag) ? normaliseGenres(source.genres.flatMap((value) => value.split(options.id3.v23Separator))) : (source?.genres ?? []);
+  // ID3v2.3 and RIFF INFO hold one value: Sonority joins several genres with the separator, and reads them back the same way.
+  const genresOf = (tag: GenreTag) => (joinsGenres(tag.tag) ? normaliseGenres(tag.genres.flatMap((value) => value.split(options.id3.v23Separator))) : tag.genres);
+  const oldGenres = source ? genresOf(source) : [];
   const newGenres = normaliseGenres(genres);
+  const holds = (values: string[]) => values.length === newGenres.length && values.every((g, i) => g === newGenres[i]);
   const audioHash = audioPayloadHash(bytes);
   const untouchedGenreTags = genreTags.filter((genreTag) => !writer.sets(genreTag.tag));
   const result = { path: file, container: sniffed.container, oldGenres, genreSource: source?.tag ?? null, untouchedGenreTags, newGenres, audioHash };
-  if (oldGenres.length === newGenres.length && oldGenres.every((g, i) => g === newGenres[i])) return { ...result, changed: false };
+  // Unchanged only when every tag the writer sets already holds them (a WAV's ID3 chunk and INFO list may disagree).
+  if (holds(oldGenres) && genreTags.filter((tag) => writer.sets(tag.tag)).every((tag) => holds(genresOf(tag)))) return { ...result, changed: false };
   let written: Uint8Array;
   try {
     written = writer.write(bytes, newGenres, options);

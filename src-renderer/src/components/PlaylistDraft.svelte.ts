@@ -1,7 +1,8 @@
 /**
  * The playlist being made on the Playlists page: its recipe as the form holds
  * it and the last result, kept across page changes (open a track, come back).
- * The Track page starts one from its track.
+ * The Track page starts one from its track, which the Playlists page builds on
+ * arrival.
  */
 import type { Playlist, PlaylistFiltersInput, PlaylistRecipe } from '../../../src-main/api/contract.ts';
 
@@ -35,6 +36,8 @@ export const playlistDraft = $state({
   to: null as PickedTrack | null,
   length: 20,
   artistGap: 3,
+  /** The seeds open the playlist (a path: starts at its seed); off, the playlist is only what they lead to. */
+  startWithSeeds: true,
   filters: { genres: '', tempo: [null, null], energy: [null, null], duration: ['', ''], heads: noHeads() } as FilterFields,
   /** Only the weights the user changed; the others keep the core's defaults. */
   weights: {} as Partial<Record<WeightName, number>>,
@@ -42,11 +45,13 @@ export const playlistDraft = $state({
   defaultWeights: null as Partial<Record<WeightName, number>> | null,
   result: null as Playlist | null,
   name: '',
+  /** Set by `startPlaylistFrom`: the Playlists page builds the draft as soon as it opens. */
+  buildOnArrival: false,
 });
 
-/** Starts a new playlist from one track (the Track page's button). */
+/** Starts a new playlist from one track (the Track page's button), for the Playlists page to build on arrival. */
 export function startPlaylistFrom(track: PickedTrack): void {
-  Object.assign(playlistDraft, { seeds: [track], to: null, result: null, name: '' } satisfies Partial<typeof playlistDraft>);
+  Object.assign(playlistDraft, { seeds: [track], to: null, result: null, name: '', buildOnArrival: true } satisfies Partial<typeof playlistDraft>);
 }
 
 /** Seconds as "m:ss". */
@@ -88,10 +93,11 @@ export function recipeOf(draft: typeof playlistDraft): PlaylistRecipe {
   if (!Number.isInteger(draft.length) || draft.length < 1 || draft.length > 1000) throw new Error('The length is a whole number of tracks, from 1 to 1000.');
   if (!Number.isInteger(draft.artistGap) || draft.artistGap < 0 || draft.artistGap > 100) throw new Error('The artist gap is a whole number of tracks, from 0 to 100.');
   if (draft.to && draft.seeds.length !== 1) throw new Error('A path goes from one track to another: keep exactly one seed, or remove the destination.');
+  if (!draft.to && draft.startWithSeeds && draft.length < draft.seeds.length) throw new Error(`${draft.length} track${draft.length === 1 ? '' : 's'} cannot hold the ${draft.seeds.length} seeds it starts with: make it longer, or untick “Start with the seeds”.`);
   const weights = Object.keys(draft.weights).length ? { ...draft.weights } : undefined;
   const recipe: PlaylistRecipe = { seeds: draft.seeds.map((seed) => seed.trackId), length: draft.length, artistGap: draft.artistGap };
   const filters = filtersOf(draft.filters);
-  return { ...recipe, ...(draft.to ? { to: draft.to.trackId } : {}), ...(filters ? { filters } : {}), ...(weights ? { weights } : {}) };
+  return { ...recipe, ...(draft.to ? { to: draft.to.trackId } : {}), ...(filters ? { filters } : {}), ...(weights ? { weights } : {}), ...(draft.startWithSeeds ? {} : { excludeSeeds: true }) };
 }
 
 /** Puts a saved playlist's recipe back into the form, with its seeds and destination as `picked` names them. */
@@ -104,6 +110,7 @@ export function openInDraft(playlist: Playlist, picked: Map<number, PickedTrack>
     to: recipe.to === undefined ? null : pick(recipe.to),
     length: recipe.length,
     artistGap: recipe.artistGap ?? 3,
+    startWithSeeds: !recipe.excludeSeeds,
     filters: {
       genres: (filters.genres ?? []).join(', '),
       tempo: filters.tempo ?? [null, null],

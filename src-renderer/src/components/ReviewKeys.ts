@@ -2,6 +2,8 @@
 
 export type ReviewCommand =
   | { kind: 'next' | 'previous' | 'accept' | 'keep' | 'skip' | 'type' | 'undo' | 'library' }
+  /** Play or pause the current track (the card's player answers it). */
+  | { kind: 'play' }
   | { kind: 'choose'; index: number };
 
 /** What each key does, as the legend shows it. */
@@ -14,11 +16,12 @@ export const REVIEW_KEYS: { keys: string[]; does: string }[] = [
   { keys: ['t'], does: "keep the file's tag" },
   { keys: ['s'], does: 'skip for now' },
   { keys: ['g'], does: 'type genres' },
+  { keys: ['Space'], does: 'play or pause the track' },
   { keys: ['u', 'Ctrl+Z'], does: 'undo the last decision' },
 ];
 
 const SIMPLE: Record<string, ReviewCommand['kind']> = {
-  j: 'next', ArrowDown: 'next', k: 'previous', ArrowUp: 'previous', a: 'accept', Enter: 'accept', l: 'library', t: 'keep', s: 'skip', g: 'type', u: 'undo',
+  j: 'next', ArrowDown: 'next', k: 'previous', ArrowUp: 'previous', a: 'accept', Enter: 'accept', l: 'library', t: 'keep', s: 'skip', g: 'type', u: 'undo', ' ': 'play',
 };
 
 /** Whether a key event belongs to a control (typing in a field, pressing a focused button) rather than to the page. */

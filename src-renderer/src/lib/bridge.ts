@@ -5,6 +5,7 @@
  * cookie set when the tokened address was opened authenticates every request).
  */
 import { EVENTS_KEY, METHOD_NAMES, type Api, type ApiErrorPayload, type ApiEvent, type Envelope, type ExposedApi, type MethodName } from '../../../src-main/api/contract.ts';
+import { appAudioUrl } from '../../../src-main/electron/app-origin.ts';
 
 /** An error the core reported: `code` is stable, `message` is written for people. */
 export class ApiError extends Error {
@@ -68,4 +69,23 @@ export function onEvent(listener: (event: ApiEvent) => void): () => void {
   listeners.add(listener);
   httpEvents();
   return () => listeners.delete(listener);
+}
+
+/** Where an `<audio>` element loads a track: the app scheme's `app://sonority/audio/<id>` in the desktop app, `api/audio/<id>` (same origin, the session cookie) under `serve`. */
+export function audioUrl(trackId: number): string {
+  return window.sonority ? appAudioUrl(trackId) : `api/audio/${trackId}`;
+}
+
+/** Why a track's audio does not load, in Sonority's words (unknown track, file gone, cannot be converted), or null when it answers with audio. */
+export async function audioProblem(trackId: number): Promise<string | null> {
+  try {
+    const response = await fetch(audioUrl(trackId), { headers: { range: 'bytes=0-0' }, credentials: 'same-origin' });
+    if (response.ok) {
+      await response.body?.cancel();
+      return null;
+    }
+    return (await response.text()) || `the audio request failed (${response.status})`;
+  } catch {
+    return 'Sonority is not answering';
+  }
 }

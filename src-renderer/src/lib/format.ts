@@ -1,7 +1,35 @@
 /** Display helpers shared by the pages. */
 
-/** 0.734 → "73%". */
-export const percent = (p: number | null | undefined): string => (p === null || p === undefined ? '—' : `${Math.round(p * 100)}%`);
+/** The user's languages, most preferred first, as the browser reports them (its default elsewhere). */
+const LOCALES: readonly string[] | undefined = typeof navigator === 'undefined' ? undefined : navigator.languages;
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(LOCALES as string[] | undefined, options)));
+  return format;
+}
+
+/** A number in the user's locale, with `minDigits` to `maxDigits` decimals: 1234.25 → "1,234.25" (en) or "1.234,25" (de). */
+export const decimal = (value: number, maxDigits = 2, minDigits = 0): string =>
+  numberFormat({ minimumFractionDigits: minDigits, maximumFractionDigits: maxDigits }).format(value);
+
+/** A number to `digits` significant digits in the user's locale: 0.07123 → "0.0712" (en) or "0,0712" (de). */
+export const significant = (value: number, digits = 3): string => numberFormat({ maximumSignificantDigits: digits }).format(value);
+
+/** A count in the user's locale: 12345 → "12,345" (en) or "12.345" (de). */
+export const count = (value: number): string => decimal(value, 0);
+
+/** 0.734 → "73%" (en) or "73 %" (de). */
+export const percent = (p: number | null | undefined): string => (p === null || p === undefined ? '—' : numberFormat({ style: 'percent', maximumFractionDigits: 0 }).format(p));
+
+/** A moment (ISO text or epoch milliseconds) as the user's locale writes date and time. */
+export const dateTime = (when: string | number): string =>
+  new Intl.DateTimeFormat(LOCALES as string[] | undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(when));
+
+/** A day (ISO text or epoch milliseconds) as the user's locale writes it. */
+export const day = (when: string | number): string => new Intl.DateTimeFormat(LOCALES as string[] | undefined, { dateStyle: 'medium' }).format(new Date(when));
 
 /** A genre list for people: "Rock, Blues", or an em dash when empty. */
 export const genreList = (genres: readonly string[]): string => (genres.length ? genres.join(', ') : '—');
@@ -10,7 +38,7 @@ export const genreList = (genres: readonly string[]): string => (genres.length ?
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds);
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 3600) return `${count(Math.floor(s / 3600))} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${s} s`;
 }
@@ -26,5 +54,10 @@ export const STATUS_TEXT: Record<string, string> = {
   'not-predicted': 'Not predicted',
 };
 
-/** A track's name for people: its title, else its id. */
-export const trackName = (track: { title: string | null; trackId?: number; id?: number }): string => track.title ?? `Track ${track.trackId ?? track.id}`;
+/** A track's name for people: its title, else its file's name, else its id. */
+export const trackName = (track: { title: string | null; fileName?: string | null; trackId?: number | null; id?: number }): string =>
+  track.title ?? track.fileName ?? `Track ${track.trackId ?? track.id ?? '?'}`;
+
+/** Where a track's file is, for a hover or a second line: "Folder/Sub/file.mp3" relative to the library root. */
+export const trackPlace = (track: { fileName?: string | null; folder?: string | null }): string =>
+  [track.folder, track.fileName].filter(Boolean).join('/');
