@@ -20,7 +20,7 @@ describe('batch apply through the API', () => {
   let library: Library;
   let originals: Map<string, string>;
   const idOf = (file: string) => (service.context.db.prepare('SELECT id FROM tracks WHERE path = ?').get(file) as { id: number }).id;
-  const plan = (scope: 'decisions' | 'all' | 'untagged' | 'disputed', minConfidence: number) => service.handlers.applyPlan({ scope, minConfidence }) as ApplyPlan;
+  const plan = async (scope: 'decisions' | 'all' | 'untagged' | 'disputed', minConfidence: number) => (await service.handlers.applyPlan({ scope, minConfidence })) as ApplyPlan;
   const writeEvents = () => service.events.filter((e): e is Extract<ApiEvent, { type: 'write' }> => e.type === 'write');
   const unchangedFiles = () => Object.values(library.files).filter((file) => hashFile(file) === originals.get(file));
 
@@ -32,7 +32,7 @@ describe('batch apply through the API', () => {
   afterAll(() => service?.close());
 
   it('plans more tracks as the threshold falls, exactly as `sonority apply` would, and never the out-of-distribution one', async () => {
-    const plans = THRESHOLDS.map((threshold) => plan('all', threshold));
+    const plans = await Promise.all(THRESHOLDS.map((threshold) => plan('all', threshold)));
     for (const [i, current] of plans.entries()) {
       const ids = current.writes.map((row) => row.trackId);
       if (i > 0) expect(ids).toEqual(expect.arrayContaining(plans[i - 1]!.writes.map((row) => row.trackId)));
@@ -44,30 +44,30 @@ describe('batch apply through the API', () => {
     expect(disputed).toMatchObject({ title: 'Classical Piece', artist: 'Orchestra', oldGenres: ['Metal'], newGenres: ['Classical'], source: 'prediction' });
     const cli = await runCli(['apply', '--dry-run', '--json', '--min-confidence', '0.3', '--db', library.dbPath]);
     const cliIds = jsonLines(cli.stdout).filter((l) => l.type === 'file').map((l) => idOf(l.path));
-    expect(plan('all', 0.3).writes.map((row) => row.trackId).sort()).toEqual(cliIds.sort());
-    expect(plan('untagged', 0).writes.map((row) => row.trackId)).toEqual([idOf(library.files.untagged)]);
+    expect((await plan('all', 0.3)).writes.map((row) => row.trackId).sort()).toEqual(cliIds.sort());
+    expect((await plan('untagged', 0)).writes.map((row) => row.trackId)).toEqual([idOf(library.files.untagged)]);
     // Disputed by the combined opinion: classical tagged Metal, and the country clip tagged Folk (MusiCNN knows Folk and hears pop).
-    expect(plan('disputed', 0).writes.map((row) => row.trackId).sort()).toEqual([idOf(library.files.disputed), idOf(library.files.folk)].sort());
-    expect(plan('decisions', 0)).toEqual({ writes: [], refused: [] });
+    expect((await plan('disputed', 0)).writes.map((row) => row.trackId).sort()).toEqual([idOf(library.files.disputed), idOf(library.files.folk)].sort());
+    expect(await plan('decisions', 0)).toEqual({ writes: [], refused: [] });
   });
 
-  it('refuses what the taxonomy whitelist does not allow, with its reason', () => {
+  it('refuses what the taxonomy whitelist does not allow, with its reason', async () => {
     fs.writeFileSync(service.context.taxonomyPath!, JSON.stringify({ ...DEFAULT_TAXONOMY, policy: { whitelist: ['Jazz', 'Blues'], outside: 'refuse' } }));
     try {
-      const refusing = plan('all', 0);
+      const refusing = await plan('all', 0);
       expect(refusing.writes.map((row) => row.trackId)).not.toContain(idOf(library.files.disputed));
       expect(refusing.refused).toContainEqual({
-        trackId: idOf(library.files.disputed), title: 'Classical Piece', fileName: path.basename(library.files.disputed), folder: '',
+        trackId: idOf(library.files.disputed), title: 'Classical Piece', fileName: path.basename(library.files.disputed), folder: '', kind: 'policy',
         message: expect.stringMatching(/^"Classical" is not in your genre whitelist/),
       });
     } finally {
       fs.rmSync(service.context.taxonomyPath!);
     }
-    expect(plan('all', 0).refused).toEqual([]);
+    expect((await plan('all', 0)).refused).toEqual([]);
   });
 
   it('shows in a dry run the exact change each file would get, and writes nothing', async () => {
-    const rows = plan('all', 0).writes;
+    const rows = (await plan('all', 0)).writes;
     const before = writeEvents().length;
     const result = await service.handlers.applyRun({ query: { scope: 'all', minConfidence: 0 }, trackIds: rows.map((r) => r.trackId), dryRun: true });
     expect(result).toMatchObject({ batchId: null, dryRun: true, written: rows.length, failed: 0 });
@@ -81,7 +81,7 @@ describe('batch apply through the API', () => {
   let written: number;
   it('writes only the chosen rows of the plan, with a write event per file, and lists the batch', async () => {
     const query = { scope: 'all' as const, minConfidence: 0 };
-    const chosen = plan('all', 0).writes.map((r) => r.trackId).filter((id) => id !== idOf(library.files.untagged));
+    const chosen = (await plan('all', 0)).writes.map((r) => r.trackId).filter((id) => id !== idOf(library.files.untagged));
     const outside = idOf(library.files.whale);
     const before = writeEvents().length;
     const result = await service.handlers.applyRun({ query, trackIds: [...chosen, outside], dryRun: false });
@@ -96,7 +96,7 @@ describe('batch apply through the API', () => {
     expect(unchangedFiles()).toEqual(expect.arrayContaining([library.files.untagged, library.files.whale, library.files.thrash]));
     expect(service.events.at(-1)).toEqual({ type: 'library-changed' });
     expect((service.handlers.writeBatches({}) as WriteBatch[])[0]).toMatchObject({ id: batchId, command: 'apply', files: chosen.length, written: chosen.length, undone: false, undoes: null });
-    expect(plan('all', 0).writes.map((r) => r.trackId)).toEqual([idOf(library.files.untagged)]);
+    expect((await plan('all', 0)).writes.map((r) => r.trackId)).toEqual([idOf(library.files.untagged)]);
     const nothing = await service.handlers.applyRun({ query, trackIds: [outside], dryRun: false });
     expect(nothing).toMatchObject({ batchId: null, written: 0, failed: 1 });
     expect(service.handlers.writeBatches({})).toHaveLength(1);
@@ -117,13 +117,22 @@ describe('batch apply through the API', () => {
     const { mtime } = fs.statSync(file);
     fs.utimesSync(file, new Date(), new Date(Date.now() + 60_000));
     try {
-      const current = plan('all', 0);
+      const current = await plan('all', 0);
       expect(current.writes.map((r) => r.trackId)).not.toContain(idOf(file));
-      expect(current.refused).toContainEqual(expect.objectContaining({ trackId: idOf(file), title: 'Classical Piece', message: expect.stringContaining('cannot be written: the file changed since it was scanned') }));
+      expect(current.refused).toContainEqual(expect.objectContaining({ trackId: idOf(file), title: 'Classical Piece', kind: 'unwritable', message: expect.stringContaining('cannot be written: the file changed since it was scanned') }));
       const rows = current.writes;
       const result = await service.handlers.applyRun({ query: { scope: 'all', minConfidence: 0 }, trackIds: rows.map((r) => r.trackId), dryRun: true });
       expect(result).toMatchObject({ written: rows.length, failed: 1 });
       expect(result.outcomes.find((o) => !o.ok)).toMatchObject({ trackId: idOf(file), title: 'Classical Piece', message: expect.stringContaining('the file changed since it was scanned') });
+      // The CLI counts it among the failures: exit 1, whether other files remain to write or none does.
+      const some = await runCli(['apply', '--dry-run', '--json', '--min-confidence', '0', '--db', library.dbPath]);
+      expect(some.code, some.stderr).toBe(1);
+      const lines = jsonLines(some.stdout);
+      expect(lines.find((l) => l.type === 'refused')).toMatchObject({ path: file, kind: 'unwritable' });
+      expect(lines.find((l) => l.type === 'summary')).toMatchObject({ written: rows.length, failed: 1 });
+      const none = await runCli(['apply', '--dry-run', '--min-confidence', '0', '--artist', 'Orchestra', '--db', library.dbPath]);
+      expect(none.code, none.stderr).toBe(1);
+      expect(none.stdout).toContain('Nothing written: 1 file cannot be written (above).');
     } finally {
       fs.utimesSync(file, new Date(), mtime);
     }

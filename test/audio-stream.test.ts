@@ -63,6 +63,32 @@ function processesMentioning(needle: string): number[] {
   }).map(Number);
 }
 
+/** Pids of running processes in process group `group` (ffmpeg and anything it started). */
+function processesInGroup(group: number): number[] {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === group;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/** How many file descriptors this process has open (Linux). */
+const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+/**
+ * An ffmpeg as slow to start as on a very busy machine: nothing for 30 s,
+ * then the real one. It runs as a shell with the file in its arguments and a
+ * `sleep` child, so stopping it must stop its whole process group.
+ */
+function slowFfmpeg(): string {
+  const script = path.join(tempDir('sonority-slow-ffmpeg-'), 'ffmpeg');
+  fs.writeFileSync(script, '#!/bin/sh\nsleep 30\nexec ffmpeg "$@"\n', { mode: 0o755 });
+  return script;
+}
+
 /** What ffprobe finds in a file: the first stream's codec and the duration. */
 function probe(file: string): { codec: string; durationSec: number } {
   const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file], { encoding: 'utf8' });
@@ -125,12 +151,12 @@ describe('track audio', () => {
     const size = mp3Bytes.length;
     const cases: [string, number, number][] = [['bytes=1000-1999', 1000, 1999], [`bytes=${size - 10}-`, size - 10, size - 1], ['bytes=-500', size - 500, size - 1], ['bytes=0-', 0, size - 1]];
     for (const [range, start, end] of cases) {
-      const answer = await answerTrackAudio(source, ids.mp3, range);
+      const answer = await answerTrackAudio(source, ids.mp3, { range });
       expect(answer.status, range).toBe(206);
       expect(answer.headers, range).toMatchObject({ 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': String(end - start + 1), 'accept-ranges': 'bytes', 'content-type': 'audio/mpeg' });
       expect((await collect(answer.body)).bytes.equals(mp3Bytes.subarray(start, end + 1)), range).toBe(true);
     }
-    const outside = await answerTrackAudio(source, ids.mp3, `bytes=${size}-`);
+    const outside = await answerTrackAudio(source, ids.mp3, { range: `bytes=${size}-` });
     expect(outside.status).toBe(416);
     expect(outside.headers['content-range']).toBe(`bytes */${size}`);
     expect(outside.body).toContain(`${size} bytes`);
@@ -141,7 +167,7 @@ describe('track audio', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toBe('there is no track 99999 in the library');
     fs.rmSync(files.gone);
-    const gone = await answerTrackAudio(source, ids.gone, 'bytes=0-');
+    const gone = await answerTrackAudio(source, ids.gone, { range: 'bytes=0-' });
     expect(gone.status).toBe(410);
     expect(gone.body).toMatch(/^the file of track \d+ is gone \(moved or deleted since the last scan\); scan its folder again$/);
     expect(gone.body).not.toContain('soon gone');
@@ -149,7 +175,7 @@ describe('track audio', () => {
   });
 
   it('converts an AIFF, which Chromium does not play, to Ogg Opus of the same length, without ranges', async () => {
-    const answer = await answerTrackAudio(source, ids.aiff, 'bytes=0-');
+    const answer = await answerTrackAudio(source, ids.aiff, { range: 'bytes=0-' });
     expect(answer.status).toBe(200);
     expect(answer.headers).toMatchObject({ 'content-type': 'audio/ogg; codecs=opus', 'accept-ranges': 'none' });
     expect(answer.headers['content-range']).toBeUndefined();
@@ -175,6 +201,83 @@ describe('track audio', () => {
     expect(answer.status).toBe(415);
     expect(answer.body).toMatch(new RegExp(`^track ${ids.broken} cannot be played: the file cannot be converted for playback: .+`));
     expect(processesMentioning(files.broken)).toEqual([]);
+  });
+
+  it('stops a conversion whose client went away before its first byte, with all it started', async () => {
+    const controller = new AbortController();
+    const pending = answerTrackAudio({ db, ffmpegPath: slowFfmpeg() }, ids.aiff, { signal: controller.signal });
+    await expect.poll(() => processesMentioning(files.aiff).length, { timeout: 5000 }).toBe(1);
+    const [group] = processesMentioning(files.aiff);
+    expect(processesInGroup(group!).length).toBe(2); // the shell and its sleep
+    controller.abort();
+    const answer = await pending;
+    expect(answer.status).toBe(503);
+    expect(answer.body).toBe(`track ${ids.aiff} needs converting for playback, which failed: the request was cancelled before the conversion sent anything`);
+    await expect.poll(() => processesInGroup(group!), { timeout: 5000 }).toEqual([]);
+  });
+
+  it('stops ffmpeg that sends nothing in time and says so with 503', async () => {
+    const started = Date.now();
+    const answer = await answerTrackAudio({ db, ffmpegPath: slowFfmpeg(), firstByteTimeoutMs: 500 }, ids.aiff);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer.status).toBe(503);
+    expect(answer.body).toBe(`track ${ids.aiff} needs converting for playback, which failed: ffmpeg sent nothing within 0.5 s, so it was stopped; the machine may be busy, try again`);
+    await expect.poll(() => processesMentioning(files.aiff), { timeout: 5000 }).toEqual([]);
+  });
+
+  it('answers 503 with the reason when ffmpeg cannot run, and still serves files that need no conversion', async () => {
+    const broken: AudioSource = { db, ffmpegPath: '/nonexistent/ffmpeg' };
+    const answer = await answerTrackAudio(broken, ids.aiff);
+    expect(answer.status).toBe(503);
+    expect(answer.body).toBe(`track ${ids.aiff} needs converting for playback, which failed: cannot run ffmpeg at /nonexistent/ffmpeg (ENOENT); reinstall, or point SONORITY_FFMPEG at a working ffmpeg`);
+    const direct = await answerTrackAudio(broken, ids.mp3);
+    expect(direct.status).toBe(200);
+    (direct.body as Readable).destroy();
+  });
+
+  it('tags the file with an ETag and serves a range only when If-Range is that tag', async () => {
+    const first = await answerTrackAudio(source, ids.mp3, { range: 'bytes=10-19' });
+    const etag = first.headers.etag!;
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    await collect(first.body);
+    const current = await answerTrackAudio(source, ids.mp3, { range: 'bytes=10-19', ifRange: etag });
+    expect([current.status, current.headers['content-range']]).toEqual([206, `bytes 10-19/${mp3Bytes.length}`]);
+    expect((await collect(current.body)).bytes.equals(mp3Bytes.subarray(10, 20))).toBe(true);
+    const stale = await answerTrackAudio(source, ids.mp3, { range: 'bytes=10-19', ifRange: '"5-1"' });
+    expect(stale.status).toBe(200);
+    expect(stale.headers['content-range']).toBeUndefined();
+    expect(stale.headers.etag).toBe(etag);
+    expect((await collect(stale.body)).bytes.equals(mp3Bytes)).toBe(true);
+  });
+
+  it('sends the file as it was opened when it is replaced mid-request, and a new ETag after', async () => {
+    const dir = tempDir('sonority-replaced-');
+    const file = path.join(dir, 'retagged.mp3');
+    fs.copyFileSync(files.mp3, file);
+    const id = await addTrack(db, file);
+    const before = await answerTrackAudio(source, id);
+    // A tagger rewrites the file: a shorter one written beside it, renamed over it.
+    const shorter = mp3Bytes.subarray(0, 100_000);
+    fs.writeFileSync(`${file}.tmp`, shorter);
+    fs.renameSync(`${file}.tmp`, file);
+    const sent = (await collect(before.body)).bytes;
+    expect(sent.length).toBe(Number(before.headers['content-length']));
+    expect(sent.equals(mp3Bytes)).toBe(true);
+    const after = await answerTrackAudio(source, id, { range: 'bytes=0-', ifRange: before.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect((await collect(after.body)).bytes.equals(shorter)).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')('leaves no file descriptor open after many requests, read whole, cut short or refused', async () => {
+    const fdsBefore = openFds();
+    for (let i = 0; i < 40; i++) {
+      await collect((await answerTrackAudio(source, ids.mp3, { range: `bytes=${i * 1000}-${i * 1000 + 4999}` })).body);
+      const cut = (await answerTrackAudio(source, ids.mp3)).body as Readable;
+      for await (const _chunk of cut) break; // destroys the stream after one chunk
+      expect((await answerTrackAudio(source, ids.mp3, { range: `bytes=${mp3Bytes.length}-` })).status).toBe(416);
+    }
+    await expect.poll(openFds, { timeout: 5000 }).toBeLessThanOrEqual(fdsBefore);
   });
 
   it('plays as they are the formats Chromium plays, and converts the others', async () => {
@@ -228,6 +331,29 @@ describe('track audio', () => {
       expect(await notAnId.text()).not.toContain('root:');
     });
 
+    it('answers another method with 405 and Allow: GET', async () => {
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const response = await fetch(`${origin}/api/audio/${ids.mp3}`, { method, headers: { authorization: `Bearer ${token}` } });
+        expect([response.status, response.headers.get('allow'), await response.text()], method).toEqual([405, 'GET', 'audio is fetched with GET']);
+      }
+    });
+
+    it('stops a conversion when the client disconnects before its first byte', async () => {
+      const slow = await startApiServer({ handlers: {} as Handlers, events: createEventStream(), staticDir: library, audio: { db, ffmpegPath: slowFfmpeg() }, token });
+      try {
+        const controller = new AbortController();
+        const request = fetch(`http://127.0.0.1:${slow.port}/api/audio/${ids.aiff}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+        request.catch(() => {});
+        await expect.poll(() => processesMentioning(files.aiff).length, { timeout: 5000 }).toBe(1);
+        const [group] = processesMentioning(files.aiff);
+        controller.abort();
+        await expect(request).rejects.toThrow();
+        await expect.poll(() => processesInGroup(group!), { timeout: 5000 }).toEqual([]);
+      } finally {
+        slow.server.close();
+      }
+    });
+
     it('streams the converted AIFF and stops ffmpeg when the client disconnects', async () => {
       const controller = new AbortController();
       const response = await fetch(`${origin}/api/audio/${ids.aiff}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
@@ -268,7 +394,11 @@ describe('track audio', () => {
       const unknown = await get(55_555);
       expect([unknown.status, await unknown.text()]).toEqual([404, 'there is no track 55555 in the library']);
       expect((await get('app://sonority/audio/..%2f..%2fetc%2fpasswd')).status).toBe(404);
-      expect((await serveAppAudio(new Request(appAudioUrl(ids.mp3), { method: 'POST' }), source)).status).toBe(404);
+    });
+
+    it('answers another method with 405 and Allow: GET, as serve does', async () => {
+      const response = await serveAppAudio(new Request(appAudioUrl(ids.mp3), { method: 'POST' }), source);
+      expect([response.status, response.headers.get('allow'), await response.text()]).toEqual([405, 'GET', 'audio is fetched with GET']);
     });
 
     it('converts the AIFF, and cancelling the stream stops ffmpeg', async () => {
@@ -279,6 +409,26 @@ describe('track audio', () => {
       expect(Buffer.from((await reader.read()).value!).subarray(0, 4).toString('latin1')).toBe('OggS');
       await reader.cancel();
       await expect.poll(() => processesMentioning(files.aiff), { timeout: 5000 }).toEqual([]);
+    });
+
+    it('stops a conversion when the request is aborted before its first byte', async () => {
+      const controller = new AbortController();
+      const pending = serveAppAudio(new Request(appAudioUrl(ids.aiff), { signal: controller.signal }), { db, ffmpegPath: slowFfmpeg() });
+      await expect.poll(() => processesMentioning(files.aiff).length, { timeout: 5000 }).toBe(1);
+      const [group] = processesMentioning(files.aiff);
+      controller.abort();
+      expect((await pending).status).toBe(503);
+      await expect.poll(() => processesInGroup(group!), { timeout: 5000 }).toEqual([]);
+    });
+
+    it('answers 503 with a sentence when ffmpeg cannot run, and 500 with the message when anything else fails', async () => {
+      const missing = await serveAppAudio(new Request(appAudioUrl(ids.aiff)), { db, ffmpegPath: '/nonexistent/ffmpeg' });
+      expect([missing.status, await missing.text()]).toEqual([503, `track ${ids.aiff} needs converting for playback, which failed: cannot run ffmpeg at /nonexistent/ffmpeg (ENOENT); reinstall, or point SONORITY_FFMPEG at a working ffmpeg`]);
+      const closed = openDatabase(path.join(tempDir(), 'closed.db'));
+      closed.close();
+      const failed = await serveAppAudio(new Request(appAudioUrl(ids.mp3)), { db: closed });
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toMatch(/^Sonority could not answer: .*(not open|closed)/i);
     });
 
     it('is what the app scheme answers for audio addresses, on a scheme registered for streaming', async () => {

@@ -86,7 +86,7 @@ describe('the Review queue and apply from the combined opinion (a real library)'
       for (const genre of write.newGenres as string[]) expect(broadGenreOf(taxonomy, genre), `${write.path}: ${genre}`).toBe(broadGenreOf(taxonomy, truth));
     }
     // The Apply page plans through the same core function.
-    const plan = service.handlers.applyPlan({ scope: 'all', minConfidence: OPINION_DEFAULTS.minConfidence }) as ApplyPlan;
+    const plan = await service.handlers.applyPlan({ scope: 'all', minConfidence: OPINION_DEFAULTS.minConfidence }) as ApplyPlan;
     expect(plan.writes.map((row) => [row.title, row.newGenres])).toEqual(written.map((w) => [path.basename(w.path as string, '.mp3'), w.newGenres]));
   });
 });

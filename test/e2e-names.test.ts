@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, ffmpeg, hashFile, REPO_ROOT, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
 import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
 
 const SCREENSHOTS = process.env.SONORITY_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -53,10 +53,7 @@ describe.runIf(hasChromium())('names, written genres, Set genres and the library
     serve = await startServe(library, db);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(serve.address);
-    await open('Scan');
-    await page.getByRole('button', { name: 'Scan', exact: true }).click();
-    await page.getByRole('heading', { name: /^Scan finished/ }).waitFor({ timeout: 120_000 });
+    await scanFromInterface(page, serve.address);
   }, 240_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * a real MP3 and a real AIFF, scanned through the interface; the Track page's
  * player fetches the MP3 by byte ranges (206) and plays it, the cursor moves
  * over the spectrogram, a click on the spectrogram seeks; the AIFF plays
- * converted (and seeks within it); space plays and pauses in Review; a file
+ * converted (seeks within it while it streams, and says it cannot once played through); space plays and pauses in Review; a file
  * that is gone says so.
  */
 import fs from 'node:fs';
@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, REPO_ROOT, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
 import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
 
 // Browser globals of the page functions below (this file is type-checked as Node code).
-interface PageAudio { currentTime: number; paused: boolean }
+interface PageAudio { currentTime: number; paused: boolean; playbackRate: number }
 
 const SCREENSHOTS = process.env.SONORITY_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -56,10 +56,7 @@ describe.runIf(hasChromium())('playback in a browser', () => {
   });
 
   it('scans the two clips through the interface', async () => {
-    await page.goto(serve.address);
-    await page.keyboard.press('Alt+2');
-    await page.getByRole('button', { name: 'Scan', exact: true }).click();
-    await page.getByRole('heading', { name: /^Scan finished/ }).waitFor({ timeout: 150_000 });
+    await scanFromInterface(page, serve.address);
     const rows = await page.evaluate(async () => ((await (await fetch('api/library', { method: 'POST', body: JSON.stringify({ offset: 0, limit: 10 }) })).json()) as { value: { rows: { id: number; title: string }[] } }).value.rows);
     ids.mp3 = rows.find((row) => row.title === 'Adagio')!.id;
     ids.aiff = rows.find((row) => row.title === 'Blue Note')!.id;
@@ -83,6 +80,7 @@ describe.runIf(hasChromium())('playback in a browser', () => {
     const left = () => cursor.evaluate((element) => parseFloat((element as unknown as { style: { left: string } }).style.left));
     await expect.poll(left).toBeGreaterThan(3); // > 1 s of 30 s
     expect(await player.getByLabel('Time').textContent()).toMatch(/^0:0[1-9] \/ 0:30$/);
+    expect(await player.getByRole('status').count()).toBe(0); // served by ranges: seeks anywhere, nothing to say
     await page.getByTestId('timeline-cursor').first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'track-player.png') });
   });
@@ -112,7 +110,17 @@ describe.runIf(hasChromium())('playback in a browser', () => {
     const box = (await canvas.boundingBox())!;
     await canvas.click({ position: { x: box.width * 0.75, y: box.height / 2 } }); // within what Chromium has buffered of the stream
     await expect.poll(() => state(audioOf(player)).then((s) => s.currentTime), { timeout: 10_000 }).toBeGreaterThan(21);
-    await player.getByRole('button', { name: 'Pause' }).click();
+    const status = player.getByRole('status');
+    expect(await status.textContent()).toBe('Converted for playback: seeking within what has loaded, and ahead only as the conversion gets there.');
+    // Played to its end, a stream without ranges cannot seek in Chromium (seekable shrinks to nothing): the player says so and stops offering it.
+    await audioOf(player).evaluate((element) => void ((element as unknown as PageAudio).playbackRate = 8));
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('Converted for playback: no seeking once it has played to the end; Play starts it again.');
+    expect(await player.getByLabel('Position').isDisabled()).toBe(true);
+    await expect.poll(() => state(audioOf(player)).then((s) => s.paused), { timeout: 10_000 }).toBe(true); // at its end
+    const ended = (await state(audioOf(player))).currentTime;
+    await canvas.click({ position: { x: box.width * 0.25, y: box.height / 2 } });
+    await page.waitForTimeout(300);
+    expect((await state(audioOf(player))).currentTime).toBeCloseTo(ended, 1); // not back to the start
   });
 
   it('plays and pauses the current track with the space key in Review', async () => {

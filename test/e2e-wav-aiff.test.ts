@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, hashFile, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
 import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
 
 const EXCERPT = (clip: string) => ['-i', gtzanClip(clip), '-t', '10'];
 /** ffprobe's view of the container's tags (for WAV: the INFO list). */
@@ -54,11 +54,7 @@ describe.runIf(hasChromium())('WAV and AIFF genres through the app, end to end',
   });
 
   it('scans the library through the interface', async () => {
-    await page.goto(serve.address);
-    await page.getByText('No tracks yet').waitFor();
-    await page.keyboard.press('Alt+2');
-    await page.getByRole('button', { name: 'Scan', exact: true }).click();
-    await page.getByRole('heading', { name: /^Scan finished/ }).waitFor({ timeout: 180_000 });
+    await scanFromInterface(page, serve.address);
     const { rows } = await api('library', { offset: 0, limit: 10 }) as { rows: { id: number; fileName: string }[] };
     expect(rows.map((row) => row.fileName).sort()).toEqual(['Delta Walk.wav', 'Night Train.aiff', 'Radio.aac']);
     for (const row of rows) {

@@ -11,8 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryRow } from '../src-main/api/contract.ts';
 import { convertReal, runCli, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip, serviceFor } from './helpers/service.ts';
+import { locate } from '../src-main/core/review/track-location.ts';
 
 type Service = Awaited<ReturnType<typeof serviceFor>>;
+
+describe('a track\'s folder relative to the library root', () => {
+  it('takes the innermost root holding the file, a filesystem root too, and the whole folder outside every root', () => {
+    expect(locate('/music/a/b/song.mp3', ['/music/a', '/music'])).toEqual({ fileName: 'song.mp3', folder: 'b' });
+    expect(locate('/music/song.mp3', ['/music'])).toEqual({ fileName: 'song.mp3', folder: '' });
+    expect(locate('/usb/Live/song.mp3', ['/'])).toEqual({ fileName: 'song.mp3', folder: path.join('usb', 'Live') });
+    expect(locate('/music2/song.mp3', ['/music'])).toEqual({ fileName: 'song.mp3', folder: '/music2' });
+    expect(locate('/music/..hidden/song.mp3', ['/music'])).toEqual({ fileName: 'song.mp3', folder: '..hidden' });
+  });
+});
 
 describe('track names, written genres and search', () => {
   const root = tempDir('sonority-names-');
@@ -85,6 +96,18 @@ describe('track names, written genres and search', () => {
     expect(applied.outcomes[0]).toMatchObject({ ok: true, changed: true });
     expect(row(files.whale).decision).toBe('written');
     expect(row(files.whale).writtenGenres).toEqual([{ written: 'field recording', canonical: null }]);
+  });
+
+  it('takes typed genres without a genre model, and refuses only accepting or choosing a model genre then', async () => {
+    const bare = await serviceFor(dbPath, root, { model: null });
+    try {
+      const untitled = (bare.handlers.library({ offset: 0, limit: 10, search: 'untitled' }) as { rows: LibraryRow[] }).rows[0]!;
+      expect(bare.handlers.decide({ trackId: untitled.id, action: 'custom', genres: ['Bebop'] })).toMatchObject({ genres: ['Bebop'] });
+      expect(() => bare.handlers.decide({ trackId: untitled.id, action: 'accept' })).toThrow(/no genre model is loaded/);
+      expect(bare.handlers.undoDecision({ decisionId: (bare.handlers.trackDetail({ trackId: untitled.id }) as { decisions: { id: number }[] }).decisions[0]!.id })).toEqual({ trackId: untitled.id });
+    } finally {
+      bare.close();
+    }
   });
 
   it('offers the taxonomy\'s genres and the library\'s own to complete, once each', () => {

@@ -74,6 +74,17 @@ function appendChunk(file: string, id: string, body: Buffer): void {
   fs.writeFileSync(file, bytes);
 }
 
+/** The body of a LIST/INFO chunk holding these items (each text NUL-terminated, odd ones padded). */
+function infoList(items: Record<string, string>): Buffer {
+  return Buffer.concat([Buffer.from('INFO', 'latin1'), ...Object.entries(items).map(([id, value]) => {
+    const text = Buffer.from(`${value}\0`, 'latin1');
+    const header = Buffer.alloc(8);
+    header.write(id, 0, 'latin1');
+    header.writeUInt32LE(text.length, 4);
+    return Buffer.concat([header, text, Buffer.alloc(text.length & 1)]);
+  })]);
+}
+
 /** Adds an ID3v2.4 `id3 ` chunk with a title and a genre to a WAV file, through mutagen. */
 function addId3Chunk(file: string): void {
   execFileSync('/usr/bin/python3', ['-c', [
@@ -169,6 +180,38 @@ describe('writing genres into WAV and AIFF files', () => {
     expectAudioAndChunksKept(files.id3);
   });
 
+  it('writes the genres into a GNRE INFO item as well as IGNR, so the file reads back only the new ones', async () => {
+    const file = path.join(dir, 'gnre.wav');
+    await ffmpeg([...EXCERPT, '-c:a', 'pcm_s16le', '-fflags', '+bitexact', '-flags:a', '+bitexact', file]);
+    appendChunk(file, 'LIST', infoList({ INAM: 'Blues Walk', GNRE: 'Rock' }));
+    const audio = audioPayloadHash(fs.readFileSync(file));
+    expect(await writeGenres(file, ['Blues', 'Soul'], OPTIONS)).toMatchObject({ changed: true, oldGenres: ['Rock'], genreSource: 'RIFF INFO' });
+    expect(infoItems(file)).toEqual([{ id: 'INAM', value: 'Blues Walk' }, { id: 'GNRE', value: 'Blues; Soul' }, { id: 'IGNR', value: 'Blues; Soul' }]);
+    expect(chunksOf(file).map((chunk) => chunk.id)).toEqual(['fmt ', 'data', 'LIST']);
+    expect(audioPayloadHash(fs.readFileSync(file))).toBe(audio);
+    const hash = hashFile(file);
+    expect(await writeGenres(file, ['Blues', 'Soul'], OPTIONS)).toMatchObject({ changed: false, oldGenres: ['Blues', 'Soul'] });
+    expect(hashFile(file)).toBe(hash);
+  });
+
+  it('rewrites an AIFF ID3 chunk stored as `id3 ` where it stands, as `ID3 `, instead of adding a second one', async () => {
+    const file = path.join(dir, 'lowercase.aiff');
+    await ffmpeg([...EXCERPT, '-c:a', 'pcm_s16be', '-write_id3v2', '1', '-metadata', 'title=Blues Walk', '-metadata', 'genre=Rock', file]);
+    const bytes = fs.readFileSync(file);
+    const tag = walk(bytes, 12, bytes.length, false).find((chunk) => chunk.id === 'ID3 ')!;
+    bytes.write('id3 ', tag.body.byteOffset - bytes.byteOffset - 8, 'latin1');
+    fs.writeFileSync(file, bytes);
+    const decoded = decodedAudio(file);
+    expect(chunksOf(file).map((chunk) => chunk.id)).toEqual(['NAME', 'COMM', 'SSND', 'id3 ']);
+    expect(await writeGenres(file, ['Blues'], OPTIONS)).toMatchObject({ container: 'aiff', changed: true });
+    expect(chunksOf(file).map((chunk) => chunk.id)).toEqual(['NAME', 'COMM', 'SSND', 'ID3 ']);
+    expect(mutagenFrames(file)).toMatchObject({ TCON: ['Blues'], TIT2: ['Blues Walk'] });
+    expect(decodedAudio(file)).toBe(decoded);
+    const hash = hashFile(file);
+    expect(await writeGenres(file, ['Blues'], OPTIONS)).toMatchObject({ changed: false, oldGenres: ['Blues'] });
+    expect(hashFile(file)).toBe(hash);
+  });
+
   it('writes a WAV whose ID3 chunk and INFO list disagree, even when the ID3 chunk already holds the genres', async () => {
     const file = path.join(dir, 'disagree.wav');
     await ffmpeg([...EXCERPT, '-c:a', 'pcm_s16le', '-metadata', 'genre=Jazz', file]);
@@ -242,20 +285,28 @@ describe('journaled writes of WAV and AIFF files', () => {
     originals = new Map(Object.values(files).map((file) => [file, hashFile(file)]));
   }, 120_000);
 
-  it('writes every file in one batch and undoes it byte for byte; the journal keeps only the bytes around a tag placed before the audio', async () => {
+  it('writes every file in one batch and undoes it byte for byte; the journal keeps only the bytes of the tag, before the audio or after it', async () => {
     const db = openDatabase(dbPath);
     try {
-      const items = Object.values(files).map((file) => ({ path: file, genres: ['Blues', 'Soul'] }));
+      // Genres that outgrow the padding of the ID3 tags after the audio: their chunks, and the form size at byte 4, grow.
+      const sizes = new Map(Object.values(files).map((file) => [file, fs.statSync(file).size]));
+      const items = Object.values(files).map((file) => ({ path: file, genres: ['Blues', 'Rhythm and Blues', 'Soul', 'Gospel'] }));
       const { batchId, outcomes } = await writeGenreBatch(items, { db, command: 'tag', write: OPTIONS });
       expect(outcomes.map((o) => [path.basename(o.path), o.ok && o.changed])).toEqual(items.map((item) => [path.basename(item.path), true]));
       for (const file of Object.values(files)) expect(hashFile(file), file).not.toBe(originals.get(file));
+      for (const file of [files.id3, files.aiffTagged]) expect(fs.statSync(file).size, file).toBeGreaterThan(sizes.get(file)!);
       const journal = new Database(dbPath, { readonly: true });
-      const kept = new Map((journal.prepare('SELECT path, length(old_middle) AS bytes FROM journal WHERE batch_id = ?').all(batchId) as { path: string; bytes: number }[]).map((row) => [row.path, row.bytes]));
+      const kept = new Map((journal.prepare('SELECT path, length(old_middle) + COALESCE(length(old_head), 0) AS bytes FROM journal WHERE batch_id = ?').all(batchId) as { path: string; bytes: number }[]).map((row) => [row.path, row.bytes]));
       journal.close();
-      for (const file of [files.info, files.bare, files.trailing, files.aiff, files.aifc]) expect(kept.get(file), file).toBeLessThan(4096);
+      for (const file of Object.values(files)) expect(kept.get(file), file).toBeLessThan(4096);
       const undo = await undoWriteBatch(db, batchId);
       expect(undo.outcomes.every((o) => o.ok)).toBe(true);
       for (const file of Object.values(files)) expect(hashFile(file), file).toBe(originals.get(file));
+      const undoJournal = new Database(dbPath, { readonly: true });
+      const undoKept = undoJournal.prepare('SELECT path, length(old_middle) + COALESCE(length(old_head), 0) AS bytes FROM journal WHERE batch_id = ?').all(undo.undoBatchId) as { path: string; bytes: number }[];
+      undoJournal.close();
+      expect(undoKept).toHaveLength(Object.values(files).length);
+      for (const row of undoKept) expect(row.bytes, row.path).toBeLessThan(4096);
     } finally {
       db.close();
     }
@@ -286,7 +337,7 @@ describe('an apply plan shows the files it cannot write before anything is writt
 
   it('lists the ADTS file and the read-only one as refused, with the reason, and the dry run and the run too', async () => {
     const idOf = (file: string) => (service.context.db.prepare('SELECT id FROM tracks WHERE path = ?').get(file) as { id: number }).id;
-    const plan = service.handlers.applyPlan({ scope: 'decisions', minConfidence: 0 }) as ApplyPlan;
+    const plan = (await service.handlers.applyPlan({ scope: 'decisions', minConfidence: 0 })) as ApplyPlan;
     expect(plan.writes.map((row) => row.trackId)).toEqual([idOf(files.wav)]);
     const refusals = Object.fromEntries(plan.refused.map((r) => [r.trackId, r.message]));
     expect(refusals).toEqual({

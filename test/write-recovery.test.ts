@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { parseFile } from 'music-metadata';
 import { describe, expect, it } from 'vitest';
 import { CLI, ffmpeg, hashFile, jsonLines, makeTone, runCli, tempDir } from './helpers/fixtures.ts';
+import { gtzanClip } from './helpers/service.ts';
 
 /** The CLI's environment in a child that is not started through `runCli`: no user settings, the shipped model. */
 const ENV = { ...process.env, XDG_CONFIG_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'sonority-config-')), SONORITY_MODEL: '', SONORITY_TF_BACKEND: 'wasm' };
@@ -161,6 +162,41 @@ describe('recovering from interrupted writes', () => {
     const rescan = jsonLines((await runCli(['scan', path.join(dir, 'library'), '--db', db, '--json'])).stdout).at(-1);
     expect(rescan).toMatchObject({ analysed: 0, skipped: 1 });
     expect((await runCli(['tag', file, '--genre', 'Jazz', '--dry-run', '--db', db])).code).toBe(0); // not "changed since it was scanned"
+  }, 60_000);
+
+  it('undoes an entry an older version journaled (one region, no head) once the database is migrated', async () => {
+    const dir = tempDir();
+    // ffmpeg puts an AIFF's ID3 chunk after the sound data: one region from the FORM size to the tag holds the whole audio.
+    const file = path.join(dir, 'library', 'tagged.aiff');
+    fs.mkdirSync(path.dirname(file));
+    await ffmpeg(['-i', gtzanClip('blues.00000'), '-t', '3', '-c:a', 'pcm_s16be', '-write_id3v2', '1', '-metadata', 'genre=Rock', file]);
+    const original = fs.readFileSync(file);
+    const db = path.join(dir, 'library.db');
+    // Genres that outgrow the tag's padding: the chunk, and so the FORM size, grows.
+    expect((await runCli(['tag', file, '--genre', 'Blues', '--genre', 'Rhythm and Blues', '--genre', 'Soul', '--genre', 'Gospel', '--db', db])).code).toBe(0);
+    const written = fs.readFileSync(file);
+    expect(written.length).toBeGreaterThan(original.length);
+    let prefix = 0;
+    while (original[prefix] === written[prefix]) prefix++;
+    let suffix = 0;
+    while (original[original.length - 1 - suffix] === written[written.length - 1 - suffix]) suffix++;
+    // The journal as the version before migration 011 wrote it: one region, and no head columns.
+    const sqlite = new Database(db);
+    const entry = sqlite.prepare('SELECT id, length(old_middle) + length(old_head) AS kept FROM journal').get() as { id: number; kept: number };
+    expect(entry.kept).toBeLessThan(4096);
+    sqlite.prepare('UPDATE journal SET old_head = NULL, new_head_length = 0, prefix_length = ?, old_middle = ?, new_middle_length = ? WHERE id = ?')
+      .run(prefix, original.subarray(prefix, original.length - suffix), written.length - suffix - prefix, entry.id);
+    sqlite.exec('ALTER TABLE journal DROP COLUMN old_head; ALTER TABLE journal DROP COLUMN new_head_length; PRAGMA user_version = 10');
+    sqlite.close();
+
+    const undo = await runCli(['undo', '--last', '--db', db]);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(fs.readFileSync(file).equals(original)).toBe(true);
+    expectJournalMatchesFiles(db);
+    expect(journal(db).entries.map((e) => e.state)).toEqual(['undone', 'written']);
+    const migrated = new Database(db, { readonly: true });
+    expect(migrated.pragma('user_version', { simple: true })).toBe(11);
+    migrated.close();
   }, 60_000);
 
   it('stops cleanly after the file in hand when its output is piped into head, with every file old or new and the journal settled', async () => {

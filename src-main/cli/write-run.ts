@@ -47,9 +47,11 @@ function report(io: CliIo, flags: WriteFlags, outcome: GenreWriteOutcome, note: 
  * Runs a journaled write batch for a command and reports it: a line per file
  * (old genres → new genres; "would set" in a dry run) or NDJSON, then a
  * summary. Ctrl-C, or the reader of stdout going away (`| head`), stops
- * after the file being written. Exit 0 all written, 1 some failed, 130 stopped.
+ * after the file being written. `refusedFiles` counts files the command
+ * already reported as not writable (among the failures). Exit 0 all
+ * written, 1 some failed, 130 stopped.
  */
-export async function runWrites(io: CliIo, db: Db, command: string, items: GenreWrite[], flags: WriteFlags, notes: string[] = []): Promise<number> {
+export async function runWrites(io: CliIo, db: Db, command: string, items: GenreWrite[], flags: WriteFlags, notes: string[] = [], refusedFiles = 0): Promise<number> {
   if (flags.id3v2 !== undefined && flags.id3v2 !== '3' && flags.id3v2 !== '4') throw new SonorityError('usage', `--id3v2 is 3 or 4, not "${flags.id3v2}"`);
   if (flags.separator !== undefined && flags.separator.length === 0) throw new SonorityError('usage', '--separator cannot be empty');
   const settings = loadSettings();
@@ -68,9 +70,10 @@ export async function runWrites(io: CliIo, db: Db, command: string, items: Genre
       }),
       onOutcome: (outcome) => report(io, flags, outcome, notes[index++] ?? ''),
     });
-    const failed = outcomes.filter((o) => !o.ok).length;
+    const failedWrites = outcomes.filter((o) => !o.ok).length;
+    const failed = failedWrites + refusedFiles;
     const written = outcomes.filter((o) => o.ok && o.changed).length;
-    if (flags.json) writeJsonLine(io, { type: 'summary', batchId, dryRun, written, unchanged: outcomes.length - written - failed, failed });
+    if (flags.json) writeJsonLine(io, { type: 'summary', batchId, dryRun, written, unchanged: outcomes.length - written - failedWrites, failed });
     else io.stdout.write(`${dryRun ? 'Dry run: would write' : 'Wrote'} ${written} file${written === 1 ? '' : 's'}, ${failed} failed${batchId !== null && written > 0 ? ` (batch ${batchId}; \`sonority undo --last\` restores them)` : ''}.\n`);
     if (controller.signal.aborted) return EXIT_CODES.interrupted;
     return failed > 0 ? EXIT_CODES.finishedWithFailures : EXIT_CODES.ok;

@@ -206,6 +206,8 @@ export interface ApplyRefusal {
   title: string | null;
   fileName: string;
   folder: string;
+  /** `unwritable`: the file cannot take genres now (a failure of the apply); `policy`: the taxonomy's write policy refuses the genre. */
+  kind: 'unwritable' | 'policy';
   message: string;
 }
 

@@ -6,7 +6,7 @@ import { isMethodName, type Envelope, type Handlers } from '../api/contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy.ts';
 import { hasTokenInAddress, isAuthorised, isSameOrigin, sessionCookie } from './auth.ts';
 import { serveStatic } from './static-files.ts';
-import { answerTrackAudio, trackIdFrom, type AudioSource } from '../core/playback/audio-stream.ts';
+import { answerAudioRequest, type AudioSource } from '../core/playback/audio-stream.ts';
 import type { createEventStream } from './event-stream.ts';
 
 const SECURITY_HEADERS = {
@@ -129,12 +129,12 @@ async function answerApi(options: ApiServerOptions, state: ServerState, name: st
 /** Where the `<audio>` element fetches a track: `/api/audio/<trackId>` (with the session cookie). */
 const AUDIO_PREFIX = '/api/audio/';
 
-/** Streams a track's audio (ranges, conversion: see `answerTrackAudio`); a client that goes away stops the file read or ffmpeg. */
+/** Streams a track's audio (checks, ranges, conversion: see `answerAudioRequest`); a client that goes away stops the file read or ffmpeg, even before its first bytes. */
 async function answerAudio(source: AudioSource, segment: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-  if (request.method !== 'GET') return reply(response, 405, 'audio is fetched with GET');
-  const trackId = trackIdFrom(segment);
-  if (trackId === null) return reply(response, 404, 'an audio address ends with a track id (a positive whole number)');
-  const answer = await answerTrackAudio(source, trackId, request.headers.range);
+  const gone = new AbortController();
+  response.once('close', () => gone.abort());
+  const header = (name: string) => request.headers[name] as string | undefined;
+  const answer = await answerAudioRequest(source, { method: request.method ?? '', idSegment: segment, range: header('range'), ifRange: header('if-range'), signal: gone.signal });
   response.writeHead(answer.status, answer.headers);
   if (typeof answer.body === 'string') return void response.end(answer.body);
   pipeline(answer.body, response, () => {}); // a failure or a closed connection destroys both ends; nothing more to tell

@@ -11,9 +11,9 @@ import { loadedModel } from './review-handlers.ts';
 
 const RECENT_BATCHES = 50;
 
-/** A run's result with the plan's refusals (files that cannot be written, changes the write policy refuses) among the files not written, with their reasons: a dry run shows them before anything is written. */
-function withRefusals(result: ApplyResult, refused: readonly ApplyRefusal[]): ApplyResult {
-  const outcomes: WriteOutcome[] = refused.map(({ trackId, title, fileName, folder, message }) => ({ trackId, title, fileName, folder, ok: false, changed: false, oldGenres: [], newGenres: [], message }));
+/** A run's result with the plan's files that cannot be written counted among the failures, with their reasons: a dry run shows them before anything is written (the write policy's refusals stay in the plan, not failures). */
+function withUnwritable(result: ApplyResult, refused: readonly ApplyRefusal[]): ApplyResult {
+  const outcomes: WriteOutcome[] = refused.filter((refusal) => refusal.kind === 'unwritable').map(({ trackId, title, fileName, folder, message }) => ({ trackId, title, fileName, folder, ok: false, changed: false, oldGenres: [], newGenres: [], message }));
   return { ...result, failed: result.failed + outcomes.length, outcomes: [...result.outcomes, ...outcomes] };
 }
 
@@ -23,19 +23,19 @@ export function createApplyHandlers(context: ServiceContext): Pick<Handlers, 'ap
   const modelId = (query: ParamsOf<'applyPlan'>) => (query.scope === 'decisions' ? (context.model?.metadata.id ?? '') : loadedModel(context).id);
   const plan = (query: ParamsOf<'applyPlan'>) => planApplyRows(context.db, modelId(query), loadTaxonomy(context.taxonomyPath), query);
   return {
-    applyPlan: (query) => {
-      const { rows, refused } = plan(query);
+    applyPlan: async (query) => {
+      const { rows, refused } = await plan(query);
       return { writes: rows, refused };
     },
     applyRun: ({ query, trackIds, dryRun }) => oneWriteAtATime(context.db, async () => {
-      const current = plan(query);
+      const current = await plan(query);
       const refusedIds = new Set(current.refused.map((refusal) => refusal.trackId));
       const result = await runApply(context.db, current, trackIds.filter((id) => !refusedIds.has(id)), {
         dryRun, settings: loadSettings(context.settingsPath),
         onProgress: (done, total, outcome) => context.emit({ type: 'write', done, total, outcome }),
       });
       if (!dryRun && result.written > 0) libraryChanged(context);
-      return withRefusals(result, current.refused);
+      return withUnwritable(result, current.refused);
     }),
     writeBatches: () => createJournalStore(context.db).recentBatches(RECENT_BATCHES),
     undoBatch: ({ batchId }) => oneWriteAtATime(context.db, async () => {

@@ -17,7 +17,9 @@ export function createReviewHandlers(context: ServiceContext): Pick<Handlers, 'r
   return {
     reviewQueue: () => reviewQueue(context.db, loadedModel(context).id, loadTaxonomy(context.taxonomyPath)),
     decide: ({ trackId, action, genres }) => {
-      const decided = decideTrack(context.db, trackId, { action, genres }, loadedModel(context), loadTaxonomy(context.taxonomyPath));
+      // Typed genres, keep and skip need no model; accepting or choosing a model genre does.
+      const model = action === 'accept' || action === 'choose' ? loadedModel(context) : (context.model?.metadata ?? null);
+      const decided = decideTrack(context.db, trackId, { action, genres }, model, loadTaxonomy(context.taxonomyPath));
       libraryChanged(context);
       return decided;
     },

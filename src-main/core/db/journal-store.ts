@@ -41,7 +41,7 @@ function toEntry(row: Record<string, any>): JournalEntry {
   return {
     id: row.id, batchId: row.batch_id, trackId: row.track_id, path: row.path, state: row.state,
     oldGenres: JSON.parse(row.old_genres), newGenres: JSON.parse(row.new_genres),
-    patch: { prefixLength: row.prefix_length, oldMiddle: row.old_middle, newMiddleLength: row.new_middle_length },
+    patch: { oldHead: row.old_head, newHeadLength: row.new_head_length, prefixLength: row.prefix_length, oldMiddle: row.old_middle, newMiddleLength: row.new_middle_length },
     beforeSha256: row.before_sha256, afterSha256: row.after_sha256,
     beforeMtimeNs: row.before_mtime_ns === null ? BigInt(Math.round(row.before_mtime_ms * 1e6)) : BigInt(row.before_mtime_ns),
     temporaryPath: row.temp_path,
@@ -52,9 +52,9 @@ function toEntry(row: Record<string, any>): JournalEntry {
 export function createJournalStore(db: Db) {
   const insertBatch = db.prepare(`INSERT INTO write_batches (command, started_at, status, pid, undoes) VALUES (?, ?, 'running', ?, ?) RETURNING id`);
   const finishBatch = db.prepare(`UPDATE write_batches SET status = ?, finished_at = ? WHERE id = ?`);
-  const insertEntry = db.prepare(`INSERT INTO journal (batch_id, track_id, path, old_genres, new_genres, model_id, prefix_length, old_middle, new_middle_length,
+  const insertEntry = db.prepare(`INSERT INTO journal (batch_id, track_id, path, old_genres, new_genres, model_id, old_head, new_head_length, prefix_length, old_middle, new_middle_length,
       before_sha256, after_sha256, before_mtime_ms, before_mtime_ns, temp_path, state, created_at)
-    VALUES (@batchId, @trackId, @path, @oldGenres, @newGenres, @modelId, @prefixLength, @oldMiddle, @newMiddleLength, @beforeSha256, @afterSha256, @beforeMtimeMs, @beforeMtimeNs, @temporaryPath, 'pending', @now) RETURNING id`);
+    VALUES (@batchId, @trackId, @path, @oldGenres, @newGenres, @modelId, @oldHead, @newHeadLength, @prefixLength, @oldMiddle, @newMiddleLength, @beforeSha256, @afterSha256, @beforeMtimeMs, @beforeMtimeNs, @temporaryPath, 'pending', @now) RETURNING id`);
   const settle = db.prepare(`UPDATE journal SET state = ?, settled_at = ? WHERE id = ?`);
   const settleWritten = db.transaction((id: number, undoneId: number | null) => {
     const now = nowIso();
@@ -84,7 +84,7 @@ export function createJournalStore(db: Db) {
     /** Records a write about to happen; returns the entry id. */
     recordPending: (write: PendingWrite): number => (insertEntry.get({
       ...write, oldGenres: JSON.stringify(write.oldGenres), newGenres: JSON.stringify(write.newGenres),
-      prefixLength: write.patch.prefixLength, oldMiddle: write.patch.oldMiddle, newMiddleLength: write.patch.newMiddleLength, beforeMtimeNs: String(write.beforeMtimeNs), now: nowIso(),
+      oldHead: write.patch.oldHead, newHeadLength: write.patch.newHeadLength, prefixLength: write.patch.prefixLength, oldMiddle: write.patch.oldMiddle, newMiddleLength: write.patch.newMiddleLength, beforeMtimeNs: String(write.beforeMtimeNs), now: nowIso(),
     }) as { id: number }).id,
     /** Settles an entry whose file was not replaced (`written` goes through `settleWritten`, with the entry an undo restored). */
     settle: (id: number, state: 'not-written'): void => void settle.run(state, nowIso(), id),

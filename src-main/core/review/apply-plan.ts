@@ -22,6 +22,13 @@ export interface ApplyFilters {
   album?: string;
 }
 
+/** A change the plan will not make: the file cannot be written now (`unwritable`), or the taxonomy's write policy refuses the genre (`policy`). */
+export interface PlannedRefusal {
+  path: string;
+  kind: 'unwritable' | 'policy';
+  message: string;
+}
+
 /** One file an apply would write. */
 export interface PlannedWrite {
   trackId: number;
@@ -52,7 +59,7 @@ function trackFilter(db: Db, filters: ApplyFilters): (trackId: number) => boolea
  * (`refused`: what it does not allow, and files that cannot be written now,
  * `unwritableTracks`, so they show before anything is written).
  */
-export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): { writes: PlannedWrite[]; refused: { path: string; message: string }[] } {
+export async function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: ApplyFilters): Promise<{ writes: PlannedWrite[]; refused: PlannedRefusal[] }> {
   const inScope = trackFilter(db, filters);
   const decisions = createDecisionsStore(db);
   const candidates: PlannedWrite[] = decisions.pending().filter((d) => inScope(d.trackId))
@@ -68,19 +75,19 @@ export function planApply(db: Db, modelId: string, taxonomy: Taxonomy, filters: 
     }
   }
   const writes: PlannedWrite[] = [];
-  const refused: { path: string; message: string }[] = [];
-  const unwritable = unwritableTracks(db, candidates.map((candidate) => candidate.trackId));
+  const refused: PlannedRefusal[] = [];
+  const unwritable = await unwritableTracks(db, candidates.map((candidate) => candidate.trackId));
   for (const candidate of candidates) {
     const cannot = unwritable.get(candidate.trackId);
     if (cannot !== undefined) {
-      refused.push({ path: candidate.path, message: cannot });
+      refused.push({ path: candidate.path, kind: 'unwritable', message: cannot });
       continue;
     }
     try {
       writes.push({ ...candidate, genres: genresToWrite(taxonomy, candidate.genres) });
     } catch (error) {
       if (!(error instanceof SonorityError)) throw error;
-      refused.push({ path: candidate.path, message: error.message });
+      refused.push({ path: candidate.path, kind: 'policy', message: error.message });
     }
   }
   return { writes, refused };

@@ -47,8 +47,8 @@ function factsByPath(db: Db, paths: string[]): Map<string, TrackFacts> {
  * the taxonomy's write policy refuses, with its reason. A few queries for the
  * whole plan, so it can be recomputed as a slider moves.
  */
-export function planApplyRows(db: Db, modelId: string, taxonomy: Taxonomy, query: ApplyQuery): ApplyRowsPlan {
-  const { writes, refused } = planApply(db, modelId, taxonomy, FILTERS[query.scope](query.minConfidence));
+export async function planApplyRows(db: Db, modelId: string, taxonomy: Taxonomy, query: ApplyQuery): Promise<ApplyRowsPlan> {
+  const { writes, refused } = await planApply(db, modelId, taxonomy, FILTERS[query.scope](query.minConfidence));
   const facts = factsByPath(db, [...writes.map((w) => w.path), ...refused.map((r) => r.path)]);
   const locate = locator(db);
   const rows = writes.map((write) => {
@@ -58,5 +58,5 @@ export function planApplyRows(db: Db, modelId: string, taxonomy: Taxonomy, query
       newGenres: write.genres, source: write.source, confidence: write.confidence,
     };
   });
-  return { rows, writes, refused: refused.map((r) => ({ trackId: facts.get(r.path)?.id ?? null, title: facts.get(r.path)?.title ?? null, ...locate(r.path), message: r.message })) };
+  return { rows, writes, refused: refused.map((r) => ({ trackId: facts.get(r.path)?.id ?? null, title: facts.get(r.path)?.title ?? null, ...locate(r.path), kind: r.kind, message: r.message })) };
 }

@@ -10,12 +10,12 @@ import { decide, type DecisionInput } from './decide.ts';
  * `no-genres` (a custom decision without a genre, a choice without one),
  * `not-a-model-genre` (a choice the model does not predict) and `decide`'s errors.
  */
-export function decideTrack(db: Db, trackId: number, input: DecisionInput, model: { id: string; labels: string[] }, taxonomy: Taxonomy): { decisionId: number; genres: string[] } {
+export function decideTrack(db: Db, trackId: number, input: DecisionInput, model: { id: string; labels: string[] } | null, taxonomy: Taxonomy): { decisionId: number; genres: string[] } {
   const track = db.prepare(`SELECT path FROM tracks WHERE id = ? AND status = 'analysed'`).get(trackId) as { path: string } | undefined;
   if (!track) throw new SonorityError('not-in-library', `track ${trackId} is not an analysed track of this library (removed since?); reload the review queue`);
   const typed = (input.genres ?? []).filter((genre) => genre.trim());
   if ((input.action === 'custom' || input.action === 'choose') && typed.length === 0) throw new SonorityError('no-genres', input.action === 'custom' ? 'type at least one genre' : 'choose one of the model\'s genres');
-  if (input.action === 'choose' && !model.labels.includes(labelForGenre(taxonomy, typed[0]!) ?? typed[0]!)) {
+  if (input.action === 'choose' && model && !model.labels.includes(labelForGenre(taxonomy, typed[0]!) ?? typed[0]!)) {
     throw new SonorityError('not-a-model-genre', `"${typed[0]}" is not one of the model's genres; type it as your own genre instead`);
   }
   return db.transaction(() => {

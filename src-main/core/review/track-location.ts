@@ -16,8 +16,11 @@ export function scanRoots(db: Db): string[] {
 /** The name and folder of `file`, the folder relative to the first of `roots` holding it (see `scanRoots`); the whole folder when none does. */
 export function locate(file: string, roots: readonly string[]): TrackLocation {
   const folder = path.dirname(file);
-  const root = roots.find((candidate) => folder === candidate || folder.startsWith(candidate + path.sep));
-  return { fileName: path.basename(file), folder: root === undefined ? folder : path.relative(root, folder) };
+  for (const root of roots) {
+    const relative = path.relative(root, folder);
+    if (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) return { fileName: path.basename(file), folder: relative };
+  }
+  return { fileName: path.basename(file), folder };
 }
 
 /** A locator for many files of one library: reads the scan roots once. */

@@ -82,6 +82,9 @@ export function serialiseChunkForm(form: ChunkForm, chunks: readonly Uint8Array[
   return Buffer.concat([header, ...chunks, form.trailing]);
 }
 
+/** Whether a chunk is an ID3 chunk: `ID3 ` (ffmpeg, Mp3tag, iTunes) or `id3 ` (mutagen and Picard, foobar2000). */
+export const isId3Chunk = (chunk: Chunk): boolean => chunk.id === 'ID3 ' || chunk.id === 'id3 ';
+
 /** The ID3v2 tag an `ID3 `/`id3 ` chunk holds (empty: none yet). Throws `tag-unsupported` when the chunk holds something else, which a rewrite would bury behind a new tag. */
 export function id3ChunkBody(chunk: Chunk): Uint8Array {
   if (chunk.body.length > 0 && latin1(chunk.body, 0, Math.min(3, chunk.body.length)) !== 'ID3') throw unsupported(`its "${chunk.id}" chunk holds no ID3v2 tag`);

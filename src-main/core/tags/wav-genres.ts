@@ -1,9 +1,8 @@
 import { SonorityError } from '../errors.ts';
-import { chunkBytes, id3ChunkBody, parseChunkForm, serialiseChunkForm, splitChunks, type Chunk } from './iff-chunks.ts';
+import { chunkBytes, id3ChunkBody, isId3Chunk, parseChunkForm, serialiseChunkForm, splitChunks, type Chunk } from './iff-chunks.ts';
 import { withId3Genres, type Id3GenreOptions } from './id3-genres.ts';
 
 const isInfoList = (chunk: Chunk) => chunk.id === 'LIST' && Buffer.from(chunk.body.subarray(0, 4)).toString('latin1') === 'INFO';
-const isId3Chunk = (chunk: Chunk) => chunk.id === 'id3 ' || chunk.id === 'ID3 ';
 
 /**
  * How the file's INFO text is encoded: its `CSET` chunk's code page, ISO
@@ -27,35 +26,43 @@ function infoEncoder(chunks: readonly Chunk[]): (text: string) => Buffer {
 /** An INFO item: id, size, the text and its terminating NUL, and a pad byte when that is odd. */
 const infoItem = (id: string, text: Buffer) => chunkBytes(id, Buffer.concat([text, Buffer.of(0)]), 'little');
 
-/** An INFO list's body with its `IGNR` items replaced by `genre` (at the first one's place, else at the end), or removed when `genre` is null; other items kept byte for byte. */
+/** The INFO items that hold genres, as `readGenreTags` reads them: `IGNR`, and the `GNRE` some taggers write. */
+const GENRE_ITEMS = new Set(['IGNR', 'GNRE']);
+
+/**
+ * An INFO list's body with its genre items set to `genre` (its text): the
+ * first `IGNR` and the first `GNRE` hold it where they stand, an `IGNR` is
+ * added at the end without one, and every further genre item is removed (all
+ * of them when `genre` is null). Other items keep their bytes.
+ */
 function withInfoGenre(body: Uint8Array, genre: Buffer | null): Buffer {
   const items = splitChunks(body, 4, body.length, 'little', 'LIST INFO chunk');
   const kept: Uint8Array[] = [];
-  let placed = genre === null;
+  const placed = new Set<string>();
   for (const item of items) {
-    if (item.id !== 'IGNR') kept.push(item.raw);
-    else if (!placed) kept.push(genre!);
-    placed ||= item.id === 'IGNR';
+    if (!GENRE_ITEMS.has(item.id)) kept.push(item.raw);
+    else if (genre !== null && !placed.has(item.id)) kept.push(infoItem(item.id, genre));
+    placed.add(item.id);
   }
-  if (!placed) kept.push(genre!);
+  if (genre !== null && !placed.has('IGNR')) kept.push(infoItem('IGNR', genre));
   return Buffer.concat([body.subarray(0, 4), ...kept]);
 }
 
 /**
  * The bytes of a WAV file with its genres set to `genres`: the `IGNR` item of
- * the first `LIST`/`INFO` chunk holds them joined with `v23Separator` (later
- * INFO lists lose theirs), and every `id3 `/`ID3 ` chunk's tag gets them as
- * `withId3Genres` writes them. Without an INFO list, one is created just
- * before the `data` chunk (as ffmpeg places it: the undo journal then keeps
- * the few bytes from the RIFF header to that list, not the whole audio, as it
- * would for a chunk appended after it). Every other chunk and INFO item keeps
- * its bytes and place; pad bytes follow RIFF rules and the RIFF size is set to
+ * the first `LIST`/`INFO` chunk holds them joined with `v23Separator`, and so
+ * does its `GNRE` item where it has one (later INFO lists lose theirs), and
+ * every `id3 `/`ID3 ` chunk's tag gets them as `withId3Genres` writes them.
+ * Without an INFO list, one is created just before the `data` chunk (as
+ * ffmpeg places it: the undo journal then keeps the few bytes from the RIFF
+ * header to that list). Every other chunk and INFO item keeps its bytes and
+ * place; pad bytes follow RIFF rules and the RIFF size is set to
  * fit. Throws `tag-unsupported` for a file whose sizes do not add up (or
  * that has no `data` chunk within them), or text its INFO code page cannot hold.
  */
 export function withWavGenres(bytes: Uint8Array, genres: readonly string[], options: Id3GenreOptions): Uint8Array {
   const form = parseChunkForm(bytes, 'little', 'data');
-  const genre = genres.length > 0 ? infoItem('IGNR', infoEncoder(form.chunks)(genres.join(options.v23Separator))) : null;
+  const genre = genres.length > 0 ? infoEncoder(form.chunks)(genres.join(options.v23Separator)) : null;
   let listed = false;
   const chunks = form.chunks.map((chunk) => {
     if (isId3Chunk(chunk)) return chunkBytes(chunk.id, withId3Genres(id3ChunkBody(chunk), genres, options), 'little');
@@ -65,7 +72,7 @@ export function withWavGenres(bytes: Uint8Array, genres: readonly string[], opti
     return list;
   });
   if (!listed && genre) {
-    chunks.splice(form.chunks.findIndex((chunk) => chunk.id === 'data'), 0, chunkBytes('LIST', Buffer.concat([Buffer.from('INFO', 'latin1'), genre]), 'little'));
+    chunks.splice(form.chunks.findIndex((chunk) => chunk.id === 'data'), 0, chunkBytes('LIST', Buffer.concat([Buffer.from('INFO', 'latin1'), infoItem('IGNR', genre)]), 'little'));
   }
   return serialiseChunkForm(form, chunks, 'little');
 }

@@ -94,7 +94,7 @@ function writerFor(file: string, bytes: Buffer, container: AudioContainer): Writ
 }
 
 async function readChecked(file: string, expected: WriteGenresOptions['expected']): Promise<{ bytes: Buffer; stat: Stats }> {
-  const stat = statForWriting(file, expected);
+  const stat = await statForWriting(file, expected);
   return { bytes: await fs.readFile(file), stat };
 }
 

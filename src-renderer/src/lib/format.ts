@@ -31,6 +31,9 @@ export const dateTime = (when: string | number): string =>
 /** A day (ISO text or epoch milliseconds) as the user's locale writes it. */
 export const day = (when: string | number): string => new Intl.DateTimeFormat(LOCALES as string[] | undefined, { dateStyle: 'medium' }).format(new Date(when));
 
+/** The genres typed in a field, separated by commas or semicolons: "Rock; Blues," → ["Rock", "Blues"]. */
+export const typedGenres = (text: string): string[] => text.split(/[,;]/).map((genre) => genre.trim()).filter(Boolean);
+
 /** A genre list for people: "Rock, Blues", or an em dash when empty. */
 export const genreList = (genres: readonly string[]): string => (genres.length ? genres.join(', ') : '—');
 
@@ -58,6 +61,6 @@ export const STATUS_TEXT: Record<string, string> = {
 export const trackName = (track: { title: string | null; fileName?: string | null; trackId?: number | null; id?: number }): string =>
   track.title ?? track.fileName ?? `Track ${track.trackId ?? track.id ?? '?'}`;
 
-/** Where a track's file is, for a hover or a second line: "Folder/Sub/file.mp3" relative to the library root. */
+/** Where a track's file is, for a hover or a second line: "Folder/Sub/file.mp3" relative to the library root (with the folder's own separator). */
 export const trackPlace = (track: { fileName?: string | null; folder?: string | null }): string =>
-  [track.folder, track.fileName].filter(Boolean).join('/');
+  [track.folder, track.fileName].filter(Boolean).join(track.folder?.includes('\\') ? '\\' : '/');
