@@ -96,6 +96,9 @@ describe('track names, written genres and search', () => {
     expect(applied.outcomes[0]).toMatchObject({ ok: true, changed: true });
     expect(row(files.whale).decision).toBe('written');
     expect(row(files.whale).writtenGenres).toEqual([{ written: 'field recording', canonical: null }]);
+    fs.appendFileSync(files.whale, 'changed by someone else'); // undo refuses a file no longer as Sonority left it
+    const undone = await service.handlers.undoBatch({ batchId: applied.batchId! });
+    expect(undone.failed).toEqual([expect.objectContaining({ title: null, fileName: 'whale.ogg', folder: 'Field' })]);
   });
 
   it('takes typed genres without a genre model, and refuses only accepting or choosing a model genre then', async () => {

@@ -256,7 +256,7 @@ export interface UndoResult {
   undoBatchId: number;
   restored: number;
   /** The files that could not be restored (changed since the write, unreadable, …), in words. */
-  failed: { title: string | null; message: string }[];
+  failed: { title: string | null; fileName: string; folder: string; message: string }[];
 }
 
 /** How genres are written into files; the write commands' defaults. */
