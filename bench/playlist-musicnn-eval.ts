@@ -13,8 +13,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../src-main/core/db/open-database.ts';
 import { readTrackFeatures } from '../src-main/core/db/track-features.ts';
 import { readMusicnnMeans } from '../src-main/core/db/musicnn-means.ts';
@@ -25,29 +23,12 @@ import { broaderGenres } from '../src-main/core/taxonomy/taxonomy.ts';
 import { buildSimilaritySpace, DEFAULT_SPACE_WEIGHTS, type SpaceTrack, type SpaceWeights } from '../src-main/core/playlists/similarity-space.ts';
 import { neighbourPrecision } from '../src-main/core/playlists/neighbour-precision.ts';
 import { opinionFiles } from './opinion-files.ts';
+import { analyseSharedLibrary, CACHE, DATA } from './shared-library.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const DATA = path.join(ROOT, '../shared/data');
-const CACHE = path.join(ROOT, '.cache/playlist-musicnn');
-const AUDIO = path.join(CACHE, 'audio');
 const K = 5;
 const taxonomy = loadTaxonomy();
 const broad = (genre: string) => broaderGenres(taxonomy, genre).at(-1) ?? genre;
 
-/** Copies the audio into the cache (once) and scans it with the real CLI (incremental: unchanged files are skipped). */
-function analyse(db: string): void {
-  if (!fs.existsSync(AUDIO)) {
-    const copy = (from: string, to: string, keep: (name: string) => boolean) => {
-      fs.mkdirSync(path.join(AUDIO, to), { recursive: true });
-      for (const name of fs.readdirSync(from).filter(keep)) fs.copyFileSync(path.join(from, name), path.join(AUDIO, to, name));
-    };
-    copy(path.join(DATA, 'songs'), 'songs', (name) => name.endsWith('.mp3'));
-    copy(path.join(DATA, 'recordings'), 'recordings', (name) => name.endsWith('.ogg'));
-    copy(path.join(DATA, 'gtzan/clips'), 'gtzan', (name) => /\.(wav|flac)$/.test(name));
-  }
-  const scan = spawnSync(process.execPath, [path.join(ROOT, 'src-main/cli.ts'), 'scan', AUDIO, '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (scan.status !== 0) throw new Error(`the scan exited ${scan.status}`);
-}
 
 /** The labelled files of `opinionFiles` (genre known, music) by their cached copy's folder and name. */
 const LABELLED = new Map(opinionFiles(DATA).filter((f) => f.genre !== null).map((f) => {
@@ -65,7 +46,7 @@ function labelOf(file: string): { group: 'song' | 'recording' | 'gtzan' | 'excer
 
 fs.mkdirSync(CACHE, { recursive: true });
 const dbFile = path.join(CACHE, 'library.db');
-analyse(dbFile);
+analyseSharedLibrary(dbFile);
 const db = openDatabase(dbFile, { access: 'read' });
 const base = readModelMetadata();
 const musicnn = readMusicnnMeans(db, currentMusicnnVersion());

@@ -50,11 +50,11 @@ describe.runIf(hasChromium())('the pages, end to end', () => {
     expect(await serve?.stop()).toBe(0);
   });
 
-  it('goes to the pages with Alt+1…6 in the sidebar’s order', async () => {
+  it('goes to the pages with Alt+1…7 in the sidebar’s order', async () => {
     await page.goto(serve.address);
     const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
     const labels = await links.allTextContents();
-    expect(labels).toEqual(['Library', 'Scan', 'Review', 'Playlists', 'Apply', 'Settings']);
+    expect(labels).toEqual(['Library', 'Scan', 'Review', 'Playlists', 'Apply', 'Settings', 'Map']);
     for (const [i, label] of labels.entries()) {
       expect(await links.nth(i).getAttribute('title')).toBe(`Alt+${i + 1}`);
       await page.keyboard.press(`Alt+${i + 1}`);

@@ -239,9 +239,9 @@ describe('menu', () => {
     return { items, events };
   };
 
-  it('navigates to the six pages with CmdOrCtrl+1…6 in the sidebar\'s order, and to the scan page with CmdOrCtrl+O', () => {
+  it('navigates to the seven pages with CmdOrCtrl+1…7 in the sidebar\'s order, and to the scan page with CmdOrCtrl+O', () => {
     const { items, events } = menuFor(false, true);
-    const expected = { 'CmdOrCtrl+1': 'library', 'CmdOrCtrl+2': 'scan', 'CmdOrCtrl+3': 'review', 'CmdOrCtrl+4': 'playlists', 'CmdOrCtrl+5': 'apply', 'CmdOrCtrl+6': 'settings', 'CmdOrCtrl+O': 'scan' };
+    const expected = { 'CmdOrCtrl+1': 'library', 'CmdOrCtrl+2': 'scan', 'CmdOrCtrl+3': 'review', 'CmdOrCtrl+4': 'playlists', 'CmdOrCtrl+5': 'apply', 'CmdOrCtrl+6': 'settings', 'CmdOrCtrl+7': 'map', 'CmdOrCtrl+O': 'scan' };
     for (const [accelerator, page] of Object.entries(expected)) {
       const item = items.find((candidate) => candidate.accelerator === accelerator);
       expect(item, accelerator).toBeDefined();

@@ -195,7 +195,7 @@ describe('recovering from interrupted writes', () => {
     expectJournalMatchesFiles(db);
     expect(journal(db).entries.map((e) => e.state)).toEqual(['undone', 'written']);
     const migrated = new Database(db, { readonly: true });
-    expect(migrated.pragma('user_version', { simple: true })).toBe(11);
+    expect(migrated.pragma('user_version', { simple: true })).toBe(12);
     migrated.close();
   }, 60_000);
 

@@ -16,6 +16,7 @@ import type { TrainingProgress } from '../core/learning/train-in-background.ts';
 import type { RetrainOffer } from '../core/learning/retrain-offer.ts';
 import type { ApplyRefusal, ApplyResult, ApplyRow, ApplyScope, LearningSummary, LibraryRow, Playlist, PlaylistSummary, ReviewItem, Settings, TrackDetail, TrustRuleView, UndoResult, WriteBatch, WriteOutcome } from '../core/shapes.ts';
 import type { ScanProgress } from '../core/scan/progress.ts';
+import type { MapLayout } from '../core/map/map-store.ts';
 
 
 // ── Data shapes (the core's own, from core/shapes.ts, and the API's) ───────
@@ -127,6 +128,33 @@ export interface PlaylistExport {
   tracks: number;
 }
 
+/** The library map's layout: which embedding it places, how, and how many tracks were placed since the last full fit (`core/map/map-store.ts`). */
+export type MapLayoutInfo = MapLayout;
+
+/** Bytes of one packed map point (see `MapPage.points`). */
+export const MAP_POINT_BYTES = 20;
+
+/**
+ * One page of the library map's points, packed so 100,000 points travel as
+ * ~2.7 MB of base64 in pages, not as tens of MB of JSON objects. Each point
+ * is `MAP_POINT_BYTES` little-endian bytes: track id u32 (0), x f32 (4),
+ * y f32 (8) in layout units, the file's first genre tag u16 (12) and the
+ * experts' suggested genre u16 (14) as indexes into `genres` (0xFFFF: none),
+ * MusiCNN's danceability u8 (16, 0–200 for 0–1; 255: none), flags u8 (17:
+ * bit 0 happy, 1 relaxed, 2 aggressive, 7 disputed), tempo u16 (18, BPM × 10;
+ * 0: none).
+ */
+export interface MapPage {
+  /** Null before the first layout (no MusiCNN analysis yet, or none computed). */
+  layout: MapLayoutInfo | null;
+  total: number;
+  offset: number;
+  /** Base64 of the packed points of this page. */
+  points: string;
+  /** The genre names the points' genre indexes refer to (the same list for every page of one layout). */
+  genres: string[];
+}
+
 /** The interface's pages in navigation order, with their shortcut keys (Alt+key in the page; CmdOrCtrl+key in the desktop menu). */
 export const PAGES = [
   { page: 'library', label: 'Library', key: '1' },
@@ -135,6 +163,7 @@ export const PAGES = [
   { page: 'playlists', label: 'Playlists', key: '4' },
   { page: 'apply', label: 'Apply', key: '5' },
   { page: 'settings', label: 'Settings', key: '6' },
+  { page: 'map', label: 'Map', key: '7' },
 ] as const;
 
 /** A page of the interface that can be navigated to. */
@@ -147,6 +176,8 @@ export type ApiEvent =
   | { type: 'library-changed' }
   /** Library learning's progress, about once per training step. */
   | { type: 'learning'; progress: TrainingProgress }
+  /** The library map changed (a layout computed, or new tracks placed): fetch its points again. */
+  | { type: 'map-changed'; layout: MapLayoutInfo }
   /** A menu item asked for a page (desktop). */
   | { type: 'navigate'; page: PageName };
 
@@ -241,6 +272,12 @@ export const CONTRACT = {
   playlists: method<PlaylistSummary[]>()(none),
   openPlaylist: method<Playlist>()(playlistRef),
   deletePlaylist: method<PlaylistSummary[]>()(playlistRef),
+  /** One page of the library map's points (packed; see `MapPage`). */
+  mapPoints: method<MapPage>()(object({ offset: integer(0), limit: integer(1, 50_000) })),
+  /** Lays the whole library out again (in a worker; resolves when stored, then a `map-changed` event). */
+  mapRecompute: method<MapLayoutInfo>()(none),
+  /** Records the same typed genres as a decision for each of these tracks (a map selection), written only by Apply. */
+  decideMany: method<{ decided: number }>()(object({ trackIds: arrayOf(integer(1), 100_000), genres: arrayOf(genreName, 20) })),
   exportPlaylist: method<PlaylistExport>()(object({ name: string(200), trackIds: arrayOf(integer(1), 1000), paths: oneOf('absolute', 'relative') })),
 };
 

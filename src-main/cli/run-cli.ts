@@ -18,6 +18,7 @@ import { LEARN_USAGE, learnCommand } from './learn-command.ts';
 import { TRUST_USAGE, trustCommand } from './trust-command.ts';
 import { PLAYLIST_USAGE, playlistCommand } from './playlist-command.ts';
 import { DOCTOR_USAGE, doctorCommand } from './doctor-command.ts';
+import { MAP_USAGE, mapCommand } from './map-command.ts';
 
 interface Command {
   run: (args: string[], io: CliIo) => Promise<number>;
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   learn: { run: learnCommand, usage: LEARN_USAGE, about: 'learn your own genres from the tags you trust; list the tags it doubts' },
   trust: { run: trustCommand, usage: TRUST_USAGE, about: 'which tags learning trusts (default: every tagged track)' },
   playlist: { run: playlistCommand, usage: PLAYLIST_USAGE, about: 'similar tracks, or a smooth path from one track to another, filtered by genre, tempo,\nenergy, duration, danceability and mood; M3U8 export, saved playlists' },
+  map: { run: mapCommand, usage: MAP_USAGE, about: 'lay the library out in 2-D by how tracks sound (MusiCNN, UMAP); render it to a PNG' },
   doctor: { run: doctorCommand, usage: DOCTOR_USAGE, about: 'check the library database for damage (SQLite integrity_check)' },
   train: { run: trainCommand, usage: TRAIN_USAGE, about: 'train the genre model on a feature table (model development)' },
   eval: { run: evalCommand, usage: EVAL_USAGE, about: 'evaluate the genre model on a feature table (model development)' },

@@ -13,8 +13,8 @@ function rememberScannedFolders(context: ServiceContext): void {
   for (const row of context.db.prepare('SELECT DISTINCT root FROM scans').all() as Array<{ root: string }>) context.scanFolders.add(row.root);
 }
 
-/** Scanning from the interface: choose a folder (native dialog), start, follow, stop; the failures table. */
-export function createScanHandlers(context: ServiceContext): Pick<Handlers, 'chooseFolder' | 'startScan' | 'cancelScan' | 'scanState' | 'failures'> {
+/** Scanning from the interface: choose a folder (native dialog), start, follow, stop; the failures table. `afterScan` runs when a scan ends (the map's update). */
+export function createScanHandlers(context: ServiceContext, afterScan: () => void = () => {}): Pick<Handlers, 'chooseFolder' | 'startScan' | 'cancelScan' | 'scanState' | 'failures'> {
   rememberScannedFolders(context);
   const session = createScanSession((state) => context.emit({ type: 'scan', state }));
   let controller: AbortController | null = null;
@@ -28,6 +28,7 @@ export function createScanHandlers(context: ServiceContext): Pick<Handlers, 'cho
     } finally {
       controller = null;
       libraryChanged(context);
+      afterScan();
     }
   }
 

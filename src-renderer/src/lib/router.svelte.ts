@@ -1,12 +1,12 @@
-/** Hash routes: `#/library`, `#/scan`, `#/review`, `#/playlists`, `#/apply`, `#/settings`, `#/track/<id>`. */
+/** Hash routes: `#/library`, `#/scan`, `#/review`, `#/playlists`, `#/apply`, `#/settings`, `#/map`, `#/track/<id>`. */
 export type Route =
-  | { page: 'library' | 'scan' | 'review' | 'playlists' | 'apply' | 'settings' }
+  | { page: 'library' | 'scan' | 'review' | 'playlists' | 'apply' | 'settings' | 'map' }
   | { page: 'track'; trackId: number };
 
 function parse(hash: string): Route {
   const [, page, arg] = hash.replace(/^#/, '').split('/');
   if (page === 'track' && arg && /^\d+$/.test(arg)) return { page: 'track', trackId: Number(arg) };
-  if (page === 'scan' || page === 'review' || page === 'playlists' || page === 'apply' || page === 'settings') return { page };
+  if (page === 'scan' || page === 'review' || page === 'playlists' || page === 'apply' || page === 'settings' || page === 'map') return { page };
   return { page: 'library' };
 }
 

@@ -9,6 +9,7 @@ import { sql as musicnn008 } from './008-musicnn.ts';
 import { sql as musicnnMeans009 } from './009-musicnn-means.ts';
 import { sql as libraryNetworks010 } from './010-library-networks.ts';
 import { sql as journalOldHead011 } from './011-journal-old-head.ts';
+import { sql as libraryMap012 } from './012-library-map.ts';
 
 /** Every migration in order; the position + 1 is the schema version it produces. */
-export const MIGRATIONS: readonly string[] = [library001, descriptors002, predictions003, tagWrites004, decisions005, learningAndPlaylists006, journalTempAndMtimeNs007, musicnn008, musicnnMeans009, libraryNetworks010, journalOldHead011];
+export const MIGRATIONS: readonly string[] = [library001, descriptors002, predictions003, tagWrites004, decisions005, learningAndPlaylists006, journalTempAndMtimeNs007, musicnn008, musicnnMeans009, libraryNetworks010, journalOldHead011, libraryMap012];
