@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, hashFile, REPO_ROOT, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { callApi, closeServedApp, hasChromium, openServedApp } from './helpers/browser.ts';
 
 // Browser globals of the page functions below (this file is type-checked as Node code).
 declare const document: { body: object };
@@ -38,7 +38,7 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  const api = (method: string, params: unknown = {}) => page.evaluate(async ([m, p]) => ((await (await fetch(`api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()) as { value: unknown }).value, [method, params] as const);
+  const api = (method: string, params: unknown = {}) => callApi(page, method, params);
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -48,14 +48,11 @@ describe.runIf(hasChromium())('the app in a browser, end to end', () => {
     fs.copyFileSync(path.join(SHARED_DATA, 'recordings', 'glacier-bay-humpback.hq.ogg'), files.whale);
     fs.writeFileSync(files.broken, 'this is not audio');
     for (const file of Object.values(files)) originals.set(file, hashFile(file));
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ serve, browser, page } = await openServedApp(library, db));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('opens at the printed address and scans the folder with live progress and failures in words', async () => {

@@ -14,8 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, ffmpeg, REPO_ROOT, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { callApi, closeServedApp, hasChromium, openServedApp, scanFromInterface } from './helpers/browser.ts';
 import { songName } from './helpers/genre-library.ts';
 import { decodeMapPages } from '../src-renderer/src/lib/map-points.ts';
 import type { LibraryPage, MapPage, ReviewItem, TrackDetail } from '../src-main/api/contract.ts';
@@ -33,7 +33,7 @@ describe.runIf(hasChromium())('the library map in a browser, end to end', () => 
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
-  const api = <T>(method: string, params: unknown = {}) => page.evaluate(async ([m, p]) => ((await (await fetch(`api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()) as { value: unknown }).value, [method, params] as const) as Promise<T>;
+  const api = <T>(method: string, params: unknown = {}) => callApi<T>(page, method, params);
   const canvas = () => page.locator('canvas[aria-label^="Library map"]');
 
   /** Every map point with its place on screen (page coordinates), as the page fits the layout into its canvas. */
@@ -72,14 +72,11 @@ describe.runIf(hasChromium())('the library map in a browser, end to end', () => 
     }));
     await convertReal(gtzanClip('classical.00000'), path.join(library, 'Orchestra - Adagio.mp3'), 'mp3', { genre: 'Metal', title: 'Adagio', artist: 'Orchestra' });
     for (const file of fs.readdirSync(library)) fs.chmodSync(path.join(library, file), 0o644);
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ serve, browser, page } = await openServedApp(library, db));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('lays the scanned library out and draws it in several genre colours', async () => {

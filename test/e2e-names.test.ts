@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, ffmpeg, hashFile, REPO_ROOT, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { callApi, closeServedApp, hasChromium, openServedApp, scanFromInterface } from './helpers/browser.ts';
 
 const SCREENSHOTS = process.env.SONORITY_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -34,7 +34,7 @@ describe.runIf(hasChromium())('names, written genres, Set genres and the library
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
-  const api = (method: string, params: unknown = {}) => page.evaluate(async ([m, p]) => ((await (await fetch(`api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()) as { value: unknown }).value, [method, params] as const);
+  const api = (method: string, params: unknown = {}) => callApi(page, method, params);
   const open = (name: string) => page.getByRole('link', { name, exact: true }).click();
 
   beforeAll(async () => {
@@ -50,15 +50,12 @@ describe.runIf(hasChromium())('names, written genres, Set genres and the library
       await ffmpeg(['-ss', String(i % 20), '-t', '6', '-i', gtzanClip('blues.00000'), '-c:a', 'libmp3lame', '-b:a', '96k', path.join(library, 'Snippets', `snippet-${String(i).padStart(2, '0')}.mp3`)]);
     }
     for (const file of Object.values(files)) originals.set(file, hashFile(file));
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ serve, browser, page } = await openServedApp(library, db));
     await scanFromInterface(page, serve.address);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('names an untitled track by its file and folder in Review, with its genre as written, and completes typed genres', async () => {

@@ -11,8 +11,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { callApi, closeServedApp, hasChromium, openServedApp } from './helpers/browser.ts';
 
 // Browser globals of the page functions below (this file is type-checked as Node code).
 interface PageElement { previousElementSibling: PageElement | null; getBoundingClientRect(): { top: number; bottom: number } }
@@ -26,7 +26,7 @@ describe.runIf(hasChromium())('the pages, end to end', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
-  const api = (method: string, params: unknown = {}) => page.evaluate(async ([m, p]) => ((await (await fetch(`api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()) as { value: unknown }).value, [method, params] as const);
+  const api = (method: string, params: unknown = {}) => callApi(page, method, params);
   const tile = (region: Locator, name: string) => region.getByText(name, { exact: true }).locator('xpath=../dd');
   const box = async (locator: Locator) => (await locator.boundingBox())!;
   /** The vertical gap between an element and the element before it. */
@@ -39,15 +39,12 @@ describe.runIf(hasChromium())('the pages, end to end', () => {
     fs.writeFileSync(files.broken, 'this is not audio');
     fs.writeFileSync(path.join(library, 'cover.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
     fs.writeFileSync(path.join(library, 'notes.txt'), 'ripped 2024\n');
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: LOCALE });
+    ({ serve, browser, page } = await openServedApp(library, db, { viewport: { width: 1400, height: 900 }, locale: LOCALE }));
     page.setDefaultTimeout(15_000);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('goes to the pages with Alt+1…7 in the sidebar’s order', async () => {

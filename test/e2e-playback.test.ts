@@ -12,8 +12,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertReal, REPO_ROOT, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { closeServedApp, hasChromium, openServedApp, scanFromInterface } from './helpers/browser.ts';
 
 // Browser globals of the page functions below (this file is type-checked as Node code).
 interface PageAudio { currentTime: number; paused: boolean; playbackRate: number }
@@ -39,9 +39,7 @@ describe.runIf(hasChromium())('playback in a browser', () => {
     await buildRenderer();
     await convertReal(gtzanClip('classical.00000'), files.mp3, 'mp3', { genre: 'Metal', title: 'Adagio', artist: 'Orchestra' });
     await convertReal(gtzanClip('jazz.00000'), files.aiff, 'aiff', { title: 'Blue Note', artist: 'Quartet' });
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ serve, browser, page } = await openServedApp(library, db, { viewport: { width: 1280, height: 900 } }));
     page.on('request', (request) => {
       if (request.url().includes('/api/audio/')) audioRequests.push({ url: new URL(request.url()).pathname, range: request.headers().range });
     });
@@ -51,8 +49,7 @@ describe.runIf(hasChromium())('playback in a browser', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('scans the two clips through the interface', async () => {

@@ -15,8 +15,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, REPO_ROOT, runCli, SHARED_DATA, tempDir } from './helpers/fixtures.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { callApi, closeServedApp, hasChromium, openServedApp } from './helpers/browser.ts';
 import { songName } from './helpers/genre-library.ts';
 import { openDatabase } from '../src-main/core/db/open-database.ts';
 import { createMusicnnStore } from '../src-main/core/db/musicnn-store.ts';
@@ -92,7 +92,7 @@ describe.runIf(hasChromium())('playlists and library learning in a browser, end 
     expect(text.startsWith('#EXTM3U')).toBe(true);
     return text.split(/\r?\n/).filter((line) => line.trim() && !line.startsWith('#'));
   }
-  const api = (method: string, params: unknown = {}) => page.evaluate(async ([m, p]) => ((await (await fetch(`api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()) as { value: unknown }).value, [method, params] as const);
+  const api = (method: string, params: unknown = {}) => callApi(page, method, params);
 
   async function pick(field: string, search: string, button: string): Promise<void> {
     await page.getByRole('searchbox', { name: field }).fill(search);
@@ -102,14 +102,11 @@ describe.runIf(hasChromium())('playlists and library learning in a browser, end 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await Promise.all([buildRenderer(), scannedSongs(library, db)]);
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    ({ serve, browser, page } = await openServedApp(library, db, { viewport: { width: 1280, height: 900 }, acceptDownloads: true }));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('builds 10 tracks, the seed found by searching first, telling tag genres from suggested ones', async () => {

@@ -14,8 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, hashFile, tempDir } from './helpers/fixtures.ts';
 import { gtzanClip } from './helpers/service.ts';
-import { buildRenderer, startServe, type ServeProcess } from './helpers/serve.ts';
-import { hasChromium, launchChromium, scanFromInterface } from './helpers/browser.ts';
+import { buildRenderer, type ServeProcess } from './helpers/serve.ts';
+import { callApi, closeServedApp, hasChromium, openServedApp, scanFromInterface } from './helpers/browser.ts';
 
 const EXCERPT = (clip: string) => ['-i', gtzanClip(clip), '-t', '10'];
 /** ffprobe's view of the container's tags (for WAV: the INFO list). */
@@ -34,7 +34,7 @@ describe.runIf(hasChromium())('WAV and AIFF genres through the app, end to end',
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
-  const api = (method: string, params: unknown = {}) => page.evaluate(async ([m, p]) => ((await (await fetch(`api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()) as { value: unknown }).value, [method, params] as const);
+  const api = (method: string, params: unknown = {}) => callApi(page, method, params);
   const unchanged = () => Object.values(files).filter((file) => hashFile(file) === originals.get(file)!.hash).length;
 
   beforeAll(async () => {
@@ -43,14 +43,11 @@ describe.runIf(hasChromium())('WAV and AIFF genres through the app, end to end',
     await ffmpeg([...EXCERPT('jazz.00000'), '-c:a', 'pcm_s16be', files.aiff]);
     await ffmpeg([...EXCERPT('rock.00000'), '-c:a', 'aac', '-b:a', '96k', '-f', 'adts', files.adts]);
     for (const file of Object.values(files)) originals.set(file, { hash: hashFile(file), decoded: decodedAudio(file) });
-    serve = await startServe(library, db);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ serve, browser, page } = await openServedApp(library, db));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    expect(await closeServedApp(browser, serve)).toBe(0);
   });
 
   it('scans the library through the interface', async () => {
